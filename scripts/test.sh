@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every test: installs missing packages, builds with warnings as errors, starts a throwaway
+# PostgreSQL cluster on a free port in a temporary folder, runs ctest (unit, pg, integration), builds the
+# fuzz targets and runs each briefly, stops the cluster. Exits non-zero if anything failed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+. scripts/lib/pg.sh
+
+start=$(date +%s)
+scripts/install-deps.sh
+after_install=$(date +%s)
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DROBOTOFF_WERROR=ON >/dev/null
+cmake --build build -j2
+after_build=$(date +%s)
+
+tmp=$(mktemp -d /tmp/robotoffd-test.XXXXXX)
+chmod 755 "$tmp"
+pgdir="$tmp/pg"
+pgport=$(free_port)
+cleanup() {
+    pg_stop "$pgdir"
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+pg_init "$pgdir"
+# Durability is not what these tests check: skip fsync to keep the run short.
+pg_start "$pgdir" "$pgport" fsync=off synchronous_commit=off full_page_writes=off max_connections=300
+
+export ROBOTOFF_TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:$pgport/postgres"
+export ROBOTOFF_TEST_TMPDIR="$tmp"
+
+status=0
+(cd build && ctest --output-on-failure -j2 --timeout 900) || status=$?
+after_tests=$(date +%s)
+
+if [ -f tests/fuzz/CMakeLists.txt ]; then
+    scripts/fuzz.sh --smoke || status=1
+fi
+
+echo "timings: install $((after_install - start))s, build $((after_build - after_install))s," \
+     "tests $((after_tests - after_build))s, total $(($(date +%s) - start))s"
+exit $status
