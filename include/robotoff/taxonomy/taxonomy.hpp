@@ -1,0 +1,93 @@
+#pragma once
+// DESIGN: Open Food Facts taxonomies (pipeline.md §11): node id -> names per language, synonyms, parents,
+// properties. A `taxonomy` is immutable once loaded and shared read-only across threads
+// (std::shared_ptr<const taxonomy>); a refresh builds a new one and swaps it in a `taxonomy_set`.
+// Loading parses the OFF JSON export (plain or gzip).
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace robotoff::taxonomy {
+
+class taxonomy_error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct node {
+    std::string id;                                                   // "en:plain-yogurts"
+    std::vector<std::pair<std::string, std::string>> names;           // (lang, name), file order
+    std::vector<std::pair<std::string, std::vector<std::string>>> synonyms;  // (lang, synonyms)
+    std::vector<std::string> parent_ids;
+    std::vector<std::pair<std::string, std::string>> properties;      // ("agribalyse_food_code", "31024") (en value)
+    std::vector<std::size_t> parents;                                 // indexes into taxonomy nodes
+    std::vector<std::size_t> children;
+};
+
+class taxonomy {
+public:
+    // Parses an OFF taxonomy JSON export (plain or gzip). Throws taxonomy_error naming the file.
+    static std::shared_ptr<const taxonomy> load_file(const std::string& name, const std::string& path);
+    static std::shared_ptr<const taxonomy> load_json(const std::string& name, std::string_view json);
+
+    const std::string& name() const { return name_; }
+    std::size_t size() const { return nodes_.size(); }
+    const std::vector<node>& nodes() const { return nodes_; }
+
+    const node* find(std::string_view id) const;
+    bool contains(std::string_view id) const { return find(id) != nullptr; }
+
+    // b is reachable from a through parents, a != b.
+    bool is_descendant(std::string_view a, std::string_view b) const;
+    // Some known s in set is a descendant of a; a unknown -> false.
+    bool is_ancestor_of_any(std::string_view a, const std::vector<std::string>& set) const;
+    // The ids of `set` that are not an ancestor of another id of `set` (order kept).
+    std::vector<std::string> deepest(const std::vector<std::string>& set) const;
+    // All ancestors of id (transitive parents), no duplicates.
+    std::vector<std::string> ancestors(std::string_view id) const;
+
+    // name[lang], else name["xx"], else the id (also for unknown ids).
+    std::string localized_name(std::string_view id, std::string_view lang) const;
+    // Property value (the "en" value, else the first one) or nullopt.
+    std::optional<std::string> property(std::string_view id, std::string_view property_name) const;
+
+    // Synonym index (§11.3): v if v is a node id, else index["{lang}:{tag(text)}"], else nullopt.
+    std::optional<std::string> canonical(std::string_view value) const;
+
+private:
+    std::string name_;
+    std::vector<node> nodes_;
+    std::unordered_map<std::string, std::size_t> by_id_;
+    std::unordered_map<std::string, std::size_t> synonym_index_;
+    friend class taxonomy_builder;
+};
+
+// The taxonomies the daemon uses, by name ("categories", "labels", "brands", "ingredients", "countries",
+// "packaging_shapes", "packaging_materials", "packaging_recycling"). Thread-safe: get() returns a snapshot
+// that stays valid while held; set() swaps atomically.
+class taxonomy_set {
+public:
+    std::shared_ptr<const taxonomy> get(std::string_view name) const;
+    void set(const std::string& name, std::shared_ptr<const taxonomy> t);
+    std::vector<std::string> loaded_names() const;
+
+    // Loads every "<name>.full.json[.gz]" found for the names above, from `cache_dir` first then
+    // `data_dir/taxonomies`. Missing ones are reported in the returned list (and logged).
+    std::vector<std::string> load_from_dirs(const std::string& data_dir);
+
+private:
+    mutable std::mutex mutex_;
+    std::unordered_map<std::string, std::shared_ptr<const taxonomy>> by_name_;
+};
+
+// Country code ("fr", "uk", "world") -> country tag via property country_code_2 (case-insensitive);
+// "uk" also maps to the United Kingdom. nullopt if unknown.
+std::optional<std::string> country_tag_for_code(const taxonomy& countries, std::string_view code);
+
+}  // namespace robotoff::taxonomy

@@ -1,0 +1,30 @@
+// Every robotoffd subcommand, in the order `robotoffd --help` lists them. Add a command here and declare
+// its run_* function in commands.hpp.
+
+#include "commands.hpp"
+
+namespace robotoff::app {
+
+const std::vector<command>& all_commands() {
+    static const std::vector<command> table = {
+        {"serve", "run the daemon: HTTP API, scheduler and workers",
+         "usage: robotoffd serve [--section.key=value ...]\n"
+         "Runs the HTTP API, the scheduler and the job workers until SIGTERM/SIGINT.\n"
+         "Refuses to start (exit 1) when the database schema is behind: run `robotoffd migrate` first.\n",
+         run_serve},
+        {"migrate", "apply pending database migrations",
+         "usage: robotoffd migrate\n"
+         "Applies the embedded schema migrations that the database lacks, in order, each in a transaction,\n"
+         "under an advisory lock (safe to run from several nodes at once).\n",
+         run_migrate},
+        {"check-config", "validate the configuration and exit",
+         "usage: robotoffd check-config [--print-defaults | --print]\n"
+         "Loads the configuration (file, environment, flags), validates it and exits 0, or prints the\n"
+         "problem and exits 2. --print-defaults prints the default file (etc/robotoffd.conf);\n"
+         "--print prints the effective settings and where each comes from (secrets hidden).\n",
+         run_check_config},
+    };
+    return table;
+}
+
+}  // namespace robotoff::app
