@@ -2,8 +2,12 @@
 // DESIGN: Open Food Facts taxonomies (pipeline.md §11): node id -> names per language, synonyms, parents,
 // properties. A `taxonomy` is immutable once loaded and shared read-only across threads
 // (std::shared_ptr<const taxonomy>); a refresh builds a new one and swaps it in a `taxonomy_set`.
-// Loading parses the OFF JSON export (plain or gzip).
+// Loading parses the OFF JSON export (plain or gzip) with RapidJSON in situ; the DOM is dropped once the
+// nodes are built. Lookups by id and the synonym index use heterogeneous (string_view) hashing, so queries
+// never allocate. Ancestor walks keep a visited set (the graph is a DAG but exports have had cycles).
 
+#include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -14,6 +18,13 @@
 #include <vector>
 
 namespace robotoff::taxonomy {
+
+// Transparent hash so maps keyed by std::string can be searched with a string_view.
+struct string_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+using string_index = std::unordered_map<std::string, std::size_t, string_hash, std::equal_to<>>;
 
 class taxonomy_error : public std::runtime_error {
 public:
@@ -41,6 +52,8 @@ public:
     const std::vector<node>& nodes() const { return nodes_; }
 
     const node* find(std::string_view id) const;
+    // Index of id in nodes(), or nullopt.
+    std::optional<std::size_t> index_of(std::string_view id) const;
     bool contains(std::string_view id) const { return find(id) != nullptr; }
 
     // b is reachable from a through parents, a != b.
@@ -52,19 +65,25 @@ public:
     // All ancestors of id (transitive parents), no duplicates.
     std::vector<std::string> ancestors(std::string_view id) const;
 
-    // name[lang], else name["xx"], else the id (also for unknown ids).
+    // name[lang], else name["xx"], else name["en"], else the id (also for unknown ids).
     std::string localized_name(std::string_view id, std::string_view lang) const;
+    // name[lang] exactly (no fallback), or nullptr.
+    const std::string* name_in(std::string_view id, std::string_view lang) const;
     // Property value (the "en" value, else the first one) or nullopt.
     std::optional<std::string> property(std::string_view id, std::string_view property_name) const;
 
     // Synonym index (§11.3): v if v is a node id, else index["{lang}:{tag(text)}"], else nullopt.
+    // Also accepted (ours): a value whose text part is not yet a tag ("fr:Sans gluten"), and the
+    // language-independent "xx:" names/synonyms for any language prefix.
     std::optional<std::string> canonical(std::string_view value) const;
+    // Number of keys in the synonym index (tests, logs).
+    std::size_t synonym_index_size() const { return synonym_index_.size(); }
 
 private:
     std::string name_;
     std::vector<node> nodes_;
-    std::unordered_map<std::string, std::size_t> by_id_;
-    std::unordered_map<std::string, std::size_t> synonym_index_;
+    string_index by_id_;
+    string_index synonym_index_;
     friend class taxonomy_builder;
 };
 
@@ -77,8 +96,9 @@ public:
     void set(const std::string& name, std::shared_ptr<const taxonomy> t);
     std::vector<std::string> loaded_names() const;
 
-    // Loads every "<name>.full.json[.gz]" found for the names above, from `cache_dir` first then
-    // `data_dir/taxonomies`. Missing ones are reported in the returned list (and logged).
+    // Loads every "<name>.full.json[.gz]" found for the names above, from the cache `data_dir/taxonomies/cache`
+    // first then `data_dir/taxonomies`; a cached copy that fails to parse falls back to the bundled one.
+    // Missing ones are reported in the returned list (and logged). Blocks (file I/O + parsing).
     std::vector<std::string> load_from_dirs(const std::string& data_dir);
 
 private:
@@ -89,5 +109,8 @@ private:
 // Country code ("fr", "uk", "world") -> country tag via property country_code_2 (case-insensitive);
 // "uk" also maps to the United Kingdom. nullopt if unknown.
 std::optional<std::string> country_tag_for_code(const taxonomy& countries, std::string_view code);
+
+// The taxonomy names load_from_dirs looks for, in load order.
+const std::vector<std::string>& known_taxonomy_names();
 
 }  // namespace robotoff::taxonomy
