@@ -1,0 +1,16 @@
+#pragma once
+// Private: the Vision JSON parser and the builder that assembles texts, offsets, votes and counts.
+
+#include "robotoff/ocr/ocr_result.hpp"
+
+#include <string>
+
+namespace robotoff::ocr {
+
+namespace detail {
+// Parses JSON (not gzip) owned by the caller; the buffer is parsed in place.
+ocr_result parse_vision_buffer(std::string json);
+ocr_result plain_text_result(std::u32string text);
+}  // namespace detail
+
+}  // namespace robotoff::ocr
