@@ -8,6 +8,7 @@
 
 #include "robotoff/core/config.hpp"
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 

@@ -1,0 +1,214 @@
+#include "application.hpp"
+
+#include "robotoff/core/errors.hpp"
+#include "robotoff/core/log.hpp"
+#include "robotoff/core/version.hpp"
+#include "robotoff/db/migrations.hpp"
+#include "routes.hpp"
+
+#include <boost/version.hpp>
+#include <libpq-fe.h>
+#include <rapidjson/rapidjson.h>
+#include <systemd/sd-daemon.h>
+#include <unicode/uversion.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <ctime>
+#include <thread>
+#include <unistd.h>
+
+namespace robotoff::app {
+
+namespace {
+
+std::string hostname() {
+    char buffer[256] = {};
+    if (::gethostname(buffer, sizeof buffer - 1) != 0) {
+        return "unknown";
+    }
+    return buffer;
+}
+
+// Waits for one of `signals` up to `timeout`; returns the signal number or 0 on timeout.
+int wait_signal(const sigset_t& signals, std::chrono::milliseconds timeout) {
+    timespec ts{};
+    ts.tv_sec = static_cast<time_t>(timeout.count() / 1000);
+    ts.tv_nsec = static_cast<long>((timeout.count() % 1000) * 1000000);
+    const int sig = sigtimedwait(&signals, nullptr, &ts);
+    return sig > 0 ? sig : 0;
+}
+
+}  // namespace
+
+db::pool_settings pool_settings_from(const core::config& cfg) {
+    db::pool_settings s;
+    s.url = cfg.get_string("database.url");
+    s.size = static_cast<std::size_t>(cfg.get_int("database.pool_size"));
+    s.statement_timeout_ms = static_cast<int>(cfg.get_int("database.statement_timeout_ms"));
+    s.connect_timeout_s = static_cast<int>(cfg.get_int("database.connect_timeout_s"));
+    s.acquire_timeout = std::chrono::milliseconds(cfg.get_int("database.acquire_timeout_ms"));
+    return s;
+}
+
+http::response map_errors(std::exception_ptr error, const http::request& req) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const db::pool_exhausted& e) {
+        core::log::warning("http.db_pool_exhausted", {{"request_id", req.request_id}, {"path", req.path}});
+    } catch (const db::unavailable& e) {
+        core::log::warning("http.db_unavailable",
+                           {{"request_id", req.request_id}, {"path", req.path}, {"error", e.what()}});
+    } catch (const db::db_error& e) {
+        if (e.sqlstate() != "57014") {  // statement timeout: overloaded, not a bug
+            core::log::error("http.db_error", {{"request_id", req.request_id},
+                                               {"path", req.path},
+                                               {"sqlstate", e.sqlstate()},
+                                               {"error", e.what()}});
+            return http::response::error(500, "500 Internal Server Error", "An unexpected error occurred.");
+        }
+    } catch (...) {
+        return http::map_common_errors(std::current_exception(), req);
+    }
+    auto r = http::response::error(503, "503 Service Unavailable", "The database is unavailable or saturated; retry later.");
+    r.headers.emplace_back("Retry-After", "5");
+    return r;
+}
+
+application::application(const core::config& cfg)
+    : cfg_(cfg),
+      pool_(pool_settings_from(cfg)),
+      handler_pool_("handler", static_cast<std::size_t>(cfg.get_int("http.handler_threads")),
+                    static_cast<std::size_t>(cfg.get_int("http.max_queued_requests"))),
+      system_services_{metrics_, router_, health_checks_, std::string(core::version()), hostname()} {
+    metrics_.describe("robotoffd_db_pool_in_use", core::metrics_registry::kind::gauge, "DB connections in use");
+    metrics_.describe("robotoffd_db_pool_idle", core::metrics_registry::kind::gauge, "DB connections idle");
+    metrics_.describe("robotoffd_db_pool_waiting", core::metrics_registry::kind::gauge,
+                      "threads waiting for a DB connection");
+    metrics_.add_collector([this](core::metrics_registry& m) {
+        const auto s = pool_.stats();
+        m.set_gauge("robotoffd_db_pool_in_use", {}, static_cast<double>(s.in_use));
+        m.set_gauge("robotoffd_db_pool_idle", {}, static_cast<double>(s.idle));
+        m.set_gauge("robotoffd_db_pool_waiting", {}, static_cast<double>(s.waiting));
+    });
+    health_checks_.push_back({"postgres", [this] {
+                                  auto conn = pool_.acquire(std::chrono::steady_clock::now() + std::chrono::seconds(5));
+                                  conn->exec("SELECT 1");
+                                  return api::check_result{true, "connection ok"};
+                              }});
+    build_routes();
+}
+
+application::~application() = default;
+
+void application::build_routes() {
+    add_all_routes(router_, route_context{system_services_});
+}
+
+bool application::wait_for_database(const sigset_t& signals) {
+    auto delay = std::chrono::milliseconds(500);
+    for (int attempt = 1;; ++attempt) {
+        try {
+            auto conn = pool_.acquire();
+            const int applied = db::applied_version(*conn);
+            const int latest = db::latest_version();
+            if (applied < latest) {
+                core::log::error("startup.schema_behind", {{"applied", applied},
+                                                           {"required", latest},
+                                                           {"hint", "run `robotoffd migrate` first"}});
+                std::fprintf(stderr, "robotoffd: the database schema is at version %d, this binary needs %d: "
+                                     "run `robotoffd migrate` first\n", applied, latest);
+                return false;
+            }
+            core::log::info("startup.database_ready", {{"schema_version", applied}, {"attempts", attempt}});
+            return true;
+        } catch (const db::db_error& e) {
+            core::log::warning("startup.database_unavailable",
+                               {{"attempt", attempt}, {"retry_in_ms", delay.count()}, {"error", e.what()}});
+        }
+        if (const int sig = wait_signal(signals, delay)) {
+            core::log::notice("startup.interrupted", {{"signal", sig}});
+            throw std::runtime_error("interrupted while waiting for the database");
+        }
+        delay = std::min(delay * 2, std::chrono::milliseconds(30000));
+    }
+}
+
+int application::run() {
+    // Signals are handled synchronously by this thread; every thread created from here on inherits the mask.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+    http::server_settings http_settings;
+    http::parse_listen_address(cfg_.get_string("http.listen"), http_settings);
+    http_settings.io_threads = static_cast<std::size_t>(cfg_.get_int("http.threads"));
+    http_settings.max_body_bytes = static_cast<std::uint64_t>(cfg_.get_int("http.max_body_bytes"));
+    http_settings.request_timeout = std::chrono::milliseconds(cfg_.get_int("http.request_timeout_ms"));
+
+    core::log::info("startup", {{"version", core::version()},
+                                {"config", cfg_.source_path()},
+                                {"http_listen", cfg_.get_string("http.listen")},
+                                {"http_threads", http_settings.io_threads},
+                                {"handler_threads", handler_pool_.size()},
+                                {"db_pool_size", pool_.settings().size},
+                                {"job_workers", cfg_.get_int("jobs.workers")},
+                                {"boost", BOOST_LIB_VERSION},
+                                {"libpq", PQlibVersion()},
+                                {"rapidjson", RAPIDJSON_VERSION_STRING},
+                                {"icu", U_ICU_VERSION}});
+
+    server_ = std::make_unique<http::server>(http_settings, router_, handler_pool_, metrics_, map_errors);
+    try {
+        server_->start();
+    } catch (const std::exception& e) {
+        core::log::error("startup.listen_failed", {{"address", cfg_.get_string("http.listen")}, {"error", e.what()}});
+        return 1;
+    }
+    core::log::info("http.listening", {{"address", http_settings.host}, {"port", server_->port()}});
+
+    try {
+        if (!wait_for_database(signals)) {
+            server_->stop(std::chrono::milliseconds(0));
+            return 1;
+        }
+    } catch (const std::exception&) {
+        server_->stop(std::chrono::milliseconds(0));
+        return 0;
+    }
+
+    sd_notify(0, "READY=1");
+    core::log::info("startup.ready", {{"port", server_->port()}});
+
+    // Wait for a termination signal, pinging the systemd watchdog at half its period.
+    uint64_t watchdog_usec = 0;
+    const bool watchdog = sd_watchdog_enabled(0, &watchdog_usec) > 0;
+    const auto tick = watchdog ? std::chrono::milliseconds(watchdog_usec / 2000) : std::chrono::milliseconds(60000);
+    int sig = 0;
+    while ((sig = wait_signal(signals, tick)) == 0) {
+        if (watchdog) {
+            sd_notify(0, "WATCHDOG=1");
+        }
+    }
+
+    sd_notify(0, "STOPPING=1");
+    core::log::info("shutdown.started", {{"signal", sig}});
+    // A second signal during shutdown exits at once.
+    std::thread second_signal([signals] {
+        int s = 0;
+        sigwait(&signals, &s);
+        core::log::warning("shutdown.forced", {{"signal", s}});
+        std::_Exit(1);
+    });
+    second_signal.detach();  // it ends with the process; nothing to join on the normal path
+
+    server_->stop(std::chrono::milliseconds(cfg_.get_int("http.shutdown_grace_ms")));
+    handler_pool_.stop();
+    pool_.close();
+    core::log::info("shutdown.done");
+    return 0;
+}
+
+}  // namespace robotoff::app

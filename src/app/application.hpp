@@ -1,0 +1,53 @@
+#pragma once
+// DESIGN: the composition root of `robotoffd serve`. It owns every long-lived object as a member, declared
+// in start-up order; destruction runs in reverse, which is the shutdown order. No singletons, no globals.
+//
+// Start-up: settings -> metrics -> DB pool -> handler pool -> routes -> HTTP listener (status answers at once;
+// health reports the database) -> wait for the database with back-off and check the schema (behind -> exit 1)
+// -> READY=1. Shutdown on SIGTERM/SIGINT: STOPPING=1 -> stop accepting -> drain in-flight requests within
+// http.shutdown_grace_ms -> stop handler pool -> close the pool -> exit 0. A second signal exits at once.
+// Threads: main thread (signals, systemd watchdog), HTTP I/O threads, handler pool threads.
+
+#include "robotoff/api/system_routes.hpp"
+#include "robotoff/core/config.hpp"
+#include "robotoff/core/metrics.hpp"
+#include "robotoff/core/thread_pool.hpp"
+#include "robotoff/db/pool.hpp"
+#include "robotoff/http/router.hpp"
+#include "robotoff/http/server.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace robotoff::app {
+
+class application {
+public:
+    explicit application(const core::config& cfg);
+    ~application();
+
+    // Runs until a termination signal; returns the process exit code.
+    int run();
+
+private:
+    void build_routes();
+    bool wait_for_database(const sigset_t& signals);
+
+    const core::config& cfg_;
+    core::metrics_registry metrics_;
+    db::pool pool_;
+    std::vector<api::health_check> health_checks_;
+    core::thread_pool handler_pool_;
+    http::router router_;
+    api::system_services system_services_;
+    std::unique_ptr<http::server> server_;
+};
+
+// db::pool_settings from the configuration (shared by serve and the other commands).
+db::pool_settings pool_settings_from(const core::config& cfg);
+
+// The error mapper of the HTTP server: core errors plus database errors (pool exhausted / unreachable -> 503).
+http::response map_errors(std::exception_ptr error, const http::request& req);
+
+}  // namespace robotoff::app

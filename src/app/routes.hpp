@@ -1,0 +1,16 @@
+#pragma once
+// The route table of the daemon, in one place (STYLE.md: an explicit table, no self-registration).
+
+#include "robotoff/api/system_routes.hpp"
+#include "robotoff/http/router.hpp"
+
+namespace robotoff::app {
+
+// Everything the route groups need; the application fills it.
+struct route_context {
+    api::system_services& system;
+};
+
+void add_all_routes(http::router& router, const route_context& ctx);
+
+}  // namespace robotoff::app
