@@ -163,3 +163,11 @@ CREATE UNIQUE INDEX job_dedup_idx ON job (kind, (payload->>'dedup_key'))
     WHERE state = 'pending' AND payload ? 'dedup_key';
 CREATE INDEX job_purge_idx ON job (done_at) WHERE state IN ('done', 'failed');
 CREATE INDEX job_running_product_idx ON job ((payload->>'product_key')) WHERE state = 'running';
+-- Scheduler marks (ours): one row per (scheduled job, period) makes each scheduled run cluster-wide unique.
+CREATE TABLE job_schedule (
+    name      text        NOT NULL,
+    period    timestamptz NOT NULL,
+    job_id    bigint,
+    fired_at  timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (name, period)
+);

@@ -1,0 +1,69 @@
+#pragma once
+// Job values and the pure rules of pipeline.md §8.1: retry back-off, dedup-merge of payloads, per-kind lock
+// timeouts, payload builders. No I/O; thread-safe.
+
+#include "robotoff/core/json.hpp"
+#include "robotoff/core/product_ref.hpp"
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace robotoff::jobs {
+
+// A claimed job as a handler sees it.
+struct job {
+    long long id = 0;
+    std::string kind;
+    std::string payload_text;        // the payload as stored (JSON object)
+    rapidjson::Document payload;     // parsed payload_text
+    int attempts = 0;                // runs started, this one included
+    std::string product_key;         // payload.product_key or empty
+};
+
+// What a handler reports. Failures are exceptions (retried with back-off); "not ready" is not a failure.
+struct job_outcome {
+    enum class type { done, not_ready };
+    type kind = type::done;
+    std::chrono::seconds delay{0};          // not_ready: when to look again
+    std::optional<std::string> new_payload; // not_ready: replaces the payload (e.g. ocr_checks + 1)
+    std::string note;                       // logged
+
+    static job_outcome done(std::string note = {}) { return {type::done, {}, std::nullopt, std::move(note)}; }
+    static job_outcome not_ready(std::chrono::seconds delay, std::optional<std::string> payload = std::nullopt,
+                                 std::string note = {}) {
+        return {type::not_ready, delay, std::move(payload), std::move(note)};
+    }
+};
+
+// run_after delay after the n-th failed attempt: min(30 s × 2^(n−1), 1 h).
+std::chrono::seconds retry_delay(int attempts);
+
+// Merge of a new payload into a pending job with the same kind and dedup_key (§8.1). For product_updated the
+// `diffs` are merged (union of lists, later values win for scalars, objects merged recursively; an absent
+// or empty diff object stays "everything changed" only if both are empty); other kinds keep `existing`.
+std::string merge_payload(std::string_view kind, std::string_view existing, std::string_view incoming);
+
+// Recursively merges `incoming` into `target`: arrays are unioned (order kept, duplicates dropped), objects
+// merged key by key, other values replaced.
+void merge_diffs(rapidjson::Value& target, const rapidjson::Value& incoming,
+                 rapidjson::Document::AllocatorType& alloc);
+
+// Payload of a product job: {"server_type", "barcode", "product_key", "dedup_key"?} plus the members of
+// `extra_json` (a JSON object text, may be empty). `dedup_key` empty = none.
+std::string product_payload(core::server_type s, std::string_view barcode, std::string_view dedup_key,
+                            std::string_view extra_json = {});
+
+// The §8.1 table of dedup keys: "image:{product_key}:{image_id}", "updated:{product_key}", ... Kinds without a
+// product and with a fixed key use the kind name.
+std::string dedup_key_for(std::string_view kind, std::string_view product_key, std::string_view image_id = {});
+
+// Whether a kind is a long batch job (its stale-lock timeout is longer): informative for logs.
+bool is_batch_kind(std::string_view kind);
+
+// Every kind of pipeline.md §8.1.
+const std::vector<std::string>& all_kinds();
+
+}  // namespace robotoff::jobs

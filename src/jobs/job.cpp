@@ -1,0 +1,141 @@
+#include "robotoff/jobs/job.hpp"
+
+#include <algorithm>
+#include <vector>
+
+namespace robotoff::jobs {
+
+std::chrono::seconds retry_delay(int attempts) {
+    if (attempts < 1) {
+        attempts = 1;
+    }
+    // 30 s × 2^(n−1) reaches the 1 h cap at n = 8; avoid shifting past it.
+    if (attempts >= 8) {
+        return std::chrono::seconds(3600);
+    }
+    long long s = 30LL << (attempts - 1);
+    return std::chrono::seconds(std::min(s, 3600LL));
+}
+
+namespace {
+
+bool contains(const rapidjson::Value& array, const rapidjson::Value& v) {
+    for (const auto& item : array.GetArray()) {
+        if (item == v) {
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+void merge_diffs(rapidjson::Value& target, const rapidjson::Value& incoming,
+                 rapidjson::Document::AllocatorType& alloc) {
+    if (target.IsObject() && incoming.IsObject()) {
+        for (auto it = incoming.MemberBegin(); it != incoming.MemberEnd(); ++it) {
+            auto existing = target.FindMember(it->name);
+            if (existing == target.MemberEnd()) {
+                target.AddMember(rapidjson::Value(it->name, alloc), rapidjson::Value(it->value, alloc), alloc);
+            } else {
+                merge_diffs(existing->value, it->value, alloc);
+            }
+        }
+        return;
+    }
+    if (target.IsArray() && incoming.IsArray()) {
+        for (const auto& item : incoming.GetArray()) {
+            if (!contains(target, item)) {
+                target.PushBack(rapidjson::Value(item, alloc), alloc);
+            }
+        }
+        return;
+    }
+    target.CopyFrom(incoming, alloc);
+}
+
+std::string merge_payload(std::string_view kind, std::string_view existing, std::string_view incoming) {
+    if (kind != "product_updated") {
+        return std::string(existing);
+    }
+    rapidjson::Document a = core::parse_json(existing);
+    rapidjson::Document b = core::parse_json(incoming);
+    auto& alloc = a.GetAllocator();
+    const rapidjson::Value* new_diffs = core::get_member(b, "diffs");
+    auto old_it = a.FindMember("diffs");
+    bool old_empty = old_it == a.MemberEnd() || !old_it->value.IsObject() || old_it->value.ObjectEmpty();
+    bool new_empty = !new_diffs || !new_diffs->IsObject() || new_diffs->ObjectEmpty();
+    // Empty diffs mean "created / unknown change": everything is re-examined, which covers any other diff.
+    if (old_empty || new_empty) {
+        if (old_it != a.MemberEnd()) {
+            old_it->value.SetObject();
+        } else {
+            a.AddMember("diffs", rapidjson::Value(rapidjson::kObjectType), alloc);
+        }
+    } else {
+        merge_diffs(old_it->value, *new_diffs, alloc);
+    }
+    return core::to_json(a);
+}
+
+std::string product_payload(core::server_type s, std::string_view barcode, std::string_view dedup_key,
+                            std::string_view extra_json) {
+    std::string key = core::product_key(s, barcode);
+    std::string out = "{\"server_type\":";
+    core::append_json_string(out, core::to_string(s));
+    out += ",\"barcode\":";
+    core::append_json_string(out, barcode);
+    out += ",\"product_key\":";
+    core::append_json_string(out, key);
+    if (!dedup_key.empty()) {
+        out += ",\"dedup_key\":";
+        core::append_json_string(out, dedup_key);
+    }
+    if (!extra_json.empty()) {
+        auto body = std::string_view(extra_json);
+        // Splice the members of the extra object.
+        auto open = body.find('{');
+        auto close = body.rfind('}');
+        if (open != std::string_view::npos && close != std::string_view::npos && close > open + 1) {
+            std::string_view members = body.substr(open + 1, close - open - 1);
+            if (members.find_first_not_of(" \t\n") != std::string_view::npos) {
+                out += ",";
+                out += members;
+            }
+        }
+    }
+    out += "}";
+    return out;
+}
+
+std::string dedup_key_for(std::string_view kind, std::string_view product_key, std::string_view image_id) {
+    if (kind == "import_image") {
+        return "image:" + std::string(product_key) + ":" + std::string(image_id);
+    }
+    if (kind == "product_updated") {
+        return "updated:" + std::string(product_key);
+    }
+    if (kind == "product_deleted") {
+        return "deleted:" + std::string(product_key);
+    }
+    if (kind == "refresh_product") {
+        return "refresh:" + std::string(product_key);
+    }
+    return std::string(kind);
+}
+
+bool is_batch_kind(std::string_view kind) {
+    return kind == "download_dataset" || kind == "refresh_all" || kind == "category_matcher_batch" ||
+           kind == "spellcheck_batch" || kind == "build_spellcheck_corpus";
+}
+
+const std::vector<std::string>& all_kinds() {
+    static const std::vector<std::string> kinds = {
+        "import_image",      "product_updated",     "product_deleted",        "image_deleted",
+        "refresh_product",   "import_predictions_file", "process_insights",   "download_dataset",
+        "refresh_all",       "download_taxonomies", "category_matcher_batch", "build_spellcheck_corpus",
+        "spellcheck_batch",  "cleanup"};
+    return kinds;
+}
+
+}  // namespace robotoff::jobs
