@@ -23,6 +23,17 @@ const std::vector<command>& all_commands() {
          "problem and exits 2. --print-defaults prints the default file (etc/robotoffd.conf);\n"
          "--print prints the effective settings and where each comes from (secrets hidden).\n",
          run_check_config},
+        {"extract", "run the OCR extractors on Vision JSON files, OCR text or a product name",
+         "usage: robotoffd extract [--types T1,T2] [--barcode B] [--source-image PATH] [--data-dir DIR]\n"
+         "                         [--today YYYY-MM-DD] (--text TEXT | --product-name TEXT | FILE...)\n"
+         "Prints one JSON object per prediction per line: type, value, value_tag, data, predictor,\n"
+         "predictor_version, automatic_processing, confidence, barcode, server_type, source_image, source_file.\n"
+         "FILE: Google Cloud Vision JSON (.json or .json.gz); <barcode>_<imageid>.json gives barcode and\n"
+         "source image unless --barcode/--source-image are given. --text: OCR text (one block).\n"
+         "--product-name: label, product_weight, brand on a product name. --types: default OCR set.\n"
+         "--data-dir: overrides data.dir. --today: date used by date-relative rules (default: today, UTC).\n"
+         "Exit 0 when every input was read, 1 when an input is unreadable or invalid, 2 on bad usage.\n",
+         run_extract},
     };
     return table;
 }

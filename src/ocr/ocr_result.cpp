@@ -134,6 +134,8 @@ ocr_result parse_vision_json(std::string_view json_or_gzip) {
     return detail::parse_vision_buffer(std::string(json_or_gzip));
 }
 
-ocr_result from_plain_text(std::string_view utf8) { return detail::plain_text_result(text::to_u32(utf8)); }
+ocr_result from_plain_text(std::string_view utf8) { return detail::plain_text_result(text::to_u32(utf8), false); }
+
+ocr_result from_ocr_text(std::string_view utf8) { return detail::plain_text_result(text::to_u32(utf8), true); }
 
 }  // namespace robotoff::ocr

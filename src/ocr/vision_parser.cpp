@@ -19,7 +19,7 @@ using json = rapidjson::Value;
 class ocr_result_builder {
 public:
     static ocr_result build(const json& response);
-    static ocr_result plain(std::u32string text);
+    static ocr_result plain(std::u32string text, bool as_ocr_block);
 
 private:
     static void parse_full_text(const json& fta, ocr_result& r);
@@ -420,11 +420,18 @@ ocr_result ocr_result_builder::build(const json& response) {
     return r;
 }
 
-ocr_result ocr_result_builder::plain(std::u32string text) {
+ocr_result ocr_result_builder::plain(std::u32string text, bool as_ocr_block) {
     ocr_result r;
     r.plain_text_ = true;
     r.full_text_ = text;
     r.contiguous_ = std::move(text);
+    if (as_ocr_block) {
+        for (char32_t& c : r.contiguous_) {
+            if (c == U'\n' || c == U'|') {
+                c = U' ';
+            }
+        }
+    }
     return r;
 }
 
@@ -456,7 +463,9 @@ ocr_result parse_vision_buffer(std::string buffer) {
     return ocr_result_builder::build(first);
 }
 
-ocr_result plain_text_result(std::u32string text) { return ocr_result_builder::plain(std::move(text)); }
+ocr_result plain_text_result(std::u32string text, bool as_ocr_block) {
+    return ocr_result_builder::plain(std::move(text), as_ocr_block);
+}
 
 }  // namespace detail
 

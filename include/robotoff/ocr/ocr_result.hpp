@@ -145,7 +145,10 @@ private:
 ocr_result parse_vision_json(std::string_view json_or_gzip);
 // Reads then parses a file; throws invalid_ocr (unreadable file included, message names the path).
 ocr_result parse_vision_file(const std::string& path);
-// A plain string (product name, --text): one block, no words, no boxes (§2.3).
+// A plain string (product name): all three texts are the string; no words, no boxes (§2.3).
 ocr_result from_plain_text(std::string_view utf8);
+// OCR text without positions (`robotoffd extract --text`): one block of one page, so full_text is the text and
+// the contiguous text has every '\n' and '|' turned into a space; no words, no boxes, no annotations.
+ocr_result from_ocr_text(std::string_view utf8);
 
 }  // namespace robotoff::ocr
