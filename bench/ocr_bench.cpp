@@ -1,0 +1,437 @@
+// ocr_bench: figures for issue 6 (local OCR). Modes:
+//   ocr_bench recall [TARGET_LONG_SIDE]   word recall/precision vs Google Vision on the 3 photos with Vision JSON
+//   ocr_bench orientation [--full]        OSD decision on every sample photo rotated 0/90/180/270 in memory;
+//                                         --full also OCRs the 3 Vision photos and checks the §2.5 orientation
+//   ocr_bench cli [REPEAT]                engine time vs the `tesseract` CLI on the same preprocessed PNG
+//   ocr_bench throughput THREADS [REPEAT] images/s through ocr_service with THREADS engines
+// Runs itself again with OMP_THREAD_LIMIT=1 in the environment (libgomp reads it when it loads).
+
+#include "robotoff/core/file_io.hpp"
+#include "robotoff/core/json.hpp"
+#include "robotoff/ocr_engine/ocr_engine.hpp"
+#include "robotoff/text/normalize.hpp"
+
+#include <opencv2/imgcodecs.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace oe = robotoff::ocr_engine;
+namespace fs = std::filesystem;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+const std::string samples = ROBOTOFF_SHARED_DIR "/samples";
+const std::vector<std::string> vision_photos = {"0011110702081_2", "2509757363133_2", "4903015130266_2"};
+
+double ms_since(clock_type::time_point t) {
+    return std::chrono::duration<double, std::milli>(clock_type::now() - t).count();
+}
+
+std::vector<std::string> all_photos() {
+    std::vector<std::string> out;
+    for (const auto& e : fs::directory_iterator(samples + "/images")) {
+        if (e.path().extension() == ".jpg") {
+            out.push_back(e.path().stem().string());
+        }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+// Lower-cased, punctuation stripped (only letters and digits kept); empty words dropped.
+std::string normalize_word(const std::string& word) {
+    std::u32string out;
+    for (char32_t c : robotoff::text::to_u32(robotoff::text::lower(word))) {
+        if (robotoff::text::is_letter(c) || robotoff::text::is_digit(c)) {
+            out += c;
+        }
+    }
+    return robotoff::text::to_utf8(out);
+}
+
+std::map<std::string, int> vision_words(const std::string& name) {
+    const auto doc = robotoff::core::parse_json(robotoff::core::read_file(samples + "/ocr/" + name + ".json"));
+    std::map<std::string, int> out;
+    for (const auto& page : doc["responses"][0]["fullTextAnnotation"]["pages"].GetArray()) {
+        for (const auto& block : page["blocks"].GetArray()) {
+            for (const auto& para : block["paragraphs"].GetArray()) {
+                for (const auto& word : para["words"].GetArray()) {
+                    std::string text;
+                    for (const auto& s : word["symbols"].GetArray()) {
+                        text += s["text"].GetString();
+                    }
+                    if (auto n = normalize_word(text); !n.empty()) {
+                        ++out[n];
+                    }
+                }
+            }
+        }
+    }
+    return out;
+}
+
+std::map<std::string, int> our_words(const oe::ocr_page& page) {
+    std::map<std::string, int> out;
+    for (const auto& block : page.blocks) {
+        for (const auto& para : block.paragraphs) {
+            for (const auto& word : para.words) {
+                if (auto n = normalize_word(oe::word_text(word, false)); !n.empty()) {
+                    ++out[n];
+                }
+            }
+        }
+    }
+    return out;
+}
+
+int total(const std::map<std::string, int>& m) {
+    int n = 0;
+    for (const auto& [w, c] : m) {
+        n += c;
+    }
+    return n;
+}
+
+int common(const std::map<std::string, int>& a, const std::map<std::string, int>& b) {
+    int n = 0;
+    for (const auto& [w, c] : a) {
+        if (auto it = b.find(w); it != b.end()) {
+            n += std::min(c, it->second);
+        }
+    }
+    return n;
+}
+
+// The §2.5 vote over the page's word boxes.
+std::string page_orientation(const oe::ocr_page& page) {
+    std::map<std::string, int> votes;
+    std::vector<std::string> order;
+    for (const auto& block : page.blocks) {
+        for (const auto& para : block.paragraphs) {
+            for (const auto& word : para.words) {
+                const std::string o = oe::quad_orientation(word.box);
+                if (votes[o]++ == 0) {
+                    order.push_back(o);
+                }
+            }
+        }
+    }
+    std::string best = "unknown";
+    int best_count = 0;
+    for (const auto& o : order) {
+        if (votes[o] > best_count) {
+            best = o;
+            best_count = votes[o];
+        }
+    }
+    return best;
+}
+
+std::string rotation_name(int degrees_to_fix) {
+    switch (degrees_to_fix) {
+    case 90:
+        return "left";
+    case 180:
+        return "down";
+    case 270:
+        return "right";
+    default:
+        return "up";
+    }
+}
+
+int run_recall(double target) {
+    oe::engine eng(oe::engine_settings{});
+    std::printf("photo                 vision_words ours common recall precision ms  (long side target %.0f)\n", target);
+    for (const auto& name : vision_photos) {
+        const std::string bytes = robotoff::core::read_file(samples + "/images/" + name + ".jpg");
+        const auto t = clock_type::now();
+        auto decoded = oe::decode_gray(bytes, {});
+        const double factor = oe::ocr_scale_factor(decoded.gray.width, decoded.gray.height, target);
+        const auto scaled = oe::scale(decoded.gray, factor);
+        const auto osd = eng.detect_orientation(scaled);
+        const auto decision = oe::decide_orientation(osd, 0);
+        const oe::upright_transform tr{decision.rotation, factor, decoded.gray.width, decoded.gray.height};
+        const auto page = eng.recognize_upright(oe::rotate_clockwise(scaled, decision.rotation), tr);
+        const double ms = ms_since(t);
+        const auto v = vision_words(name);
+        const auto o = our_words(page);
+        const int c = common(v, o);
+        std::printf("%-21s %12d %4d %6d %5.1f%% %8.1f%% %5.0f  (scale %.2f, rotation %d)\n", name.c_str(), total(v),
+                    total(o), c, 100.0 * c / total(v), 100.0 * c / std::max(1, total(o)), ms, factor,
+                    decision.rotation);
+    }
+    return 0;
+}
+
+// Rotation that makes each stored photo upright (checked by eye and, for the three, by Vision's boxes);
+// photos with no readable text cannot have a right answer and are reported apart.
+int base_rotation(const std::string& name) {
+    return name == "2509757363133_2" ? 90 : 0;
+}
+bool has_text(const std::string& name) {
+    return name != "0207831014507_1";
+}
+
+int run_orientation(bool full, double osd_side) {
+    oe::engine eng(oe::engine_settings{});
+    int right = 0;
+    int all = 0;
+    int right_vision = 0;
+    int all_vision = 0;
+    for (const auto& name : all_photos()) {
+        const std::string bytes = robotoff::core::read_file(samples + "/images/" + name + ".jpg");
+        const auto decoded = oe::decode_gray(bytes, {});
+        const double factor = osd_side > 0 ? osd_side / std::max(decoded.gray.width, decoded.gray.height)
+                                           : oe::ocr_scale_factor(decoded.gray.width, decoded.gray.height);
+        const auto scaled = oe::scale(decoded.gray, factor);
+        if (!has_text(name)) {
+            continue;
+        }
+        const bool is_vision = std::find(vision_photos.begin(), vision_photos.end(), name) != vision_photos.end();
+        std::printf("%-24s", name.c_str());
+        for (int turn : {0, 90, 180, 270}) {
+            // The photo turned clockwise by `turn` needs (360 - turn) to read upright again.
+            const int expected = (base_rotation(name) + 360 - turn) % 360;
+            const auto t = clock_type::now();
+            const auto osd = eng.detect_orientation(oe::rotate_clockwise(scaled, turn));
+            const auto decision = oe::decide_orientation(osd, 0);
+            const bool ok = decision.rotation == expected;
+            right += ok;
+            ++all;
+            if (is_vision) {
+                right_vision += ok;
+                ++all_vision;
+            }
+            std::printf("  %3d:%s %3d c=%5.2f %4.0fms", turn, ok ? "ok" : "KO", decision.rotation,
+                        osd.ok ? osd.confidence : -1.0, ms_since(t));
+        }
+        std::printf("\n");
+    }
+    std::printf("OSD decision right: %d/%d (photos with Vision JSON: %d/%d)\n", right, all, right_vision, all_vision);
+    if (!full) {
+        return 0;
+    }
+    // End to end: encode each turned photo, run the whole pipeline, read the orientation back from the boxes.
+    int e2e_right = 0;
+    int e2e_all = 0;
+    for (const auto& name : vision_photos) {
+        const std::string bytes = robotoff::core::read_file(samples + "/images/" + name + ".jpg");
+        const auto decoded = oe::decode_gray(bytes, {});
+        for (int turn : {0, 90, 180, 270}) {
+            const auto turned = oe::rotate_clockwise(decoded.gray, turn);
+            const cv::Mat mat(turned.height, turned.width, CV_8UC1, const_cast<std::uint8_t*>(turned.pixels.data()));
+            std::vector<std::uint8_t> png;
+            cv::imencode(".png", mat, png);
+            const auto result = eng.recognize(std::string(png.begin(), png.end()));
+            const std::string got = page_orientation(result.page);
+            const std::string want = rotation_name((base_rotation(name) + 360 - turn) % 360);
+            e2e_right += got == want;
+            ++e2e_all;
+            std::printf("%s turned %3d: boxes say %-5s (want %-5s) %s, %.0f ms\n", name.c_str(), turn, got.c_str(),
+                        want.c_str(), got == want ? "ok" : "KO", result.timings.total_ms);
+        }
+    }
+    std::printf("end-to-end orientation right: %d/%d\n", e2e_right, e2e_all);
+    return 0;
+}
+
+// Rotation trials: recognize each turned photo at the four rotations and print the confidence figures that
+// a "keep the most confident" rule could use.
+int run_trials(double side) {
+    oe::engine eng(oe::engine_settings{});
+    int right_mean = 0;
+    int right_good = 0;
+    int all = 0;
+    for (const auto& name : all_photos()) {
+        if (!has_text(name)) {
+            continue;
+        }
+        const std::string bytes = robotoff::core::read_file(samples + "/images/" + name + ".jpg");
+        const auto decoded = oe::decode_gray(bytes, {});
+        const double factor = oe::ocr_scale_factor(decoded.gray.width, decoded.gray.height, side);
+        const auto scaled = oe::scale(decoded.gray, factor);
+        for (int turn : {0, 90}) {
+            const int expected = (base_rotation(name) + 360 - turn) % 360;
+            const auto turned = oe::rotate_clockwise(scaled, turn);
+            std::printf("%-22s turn %3d want %3d:", name.c_str(), turn, expected);
+            int best_mean_r = 0;
+            int best_good_r = 0;
+            double best_mean = -1;
+            double best_good = -1;
+            for (int r : {0, 90, 180, 270}) {
+                const auto t = clock_type::now();
+                const auto page = eng.recognize_upright(oe::rotate_clockwise(turned, r),
+                                                        {r, 1.0, turned.width, turned.height});
+                double mean = 0;
+                int words = 0;
+                for (const auto& b : page.blocks) {
+                    for (const auto& p : b.paragraphs) {
+                        for (const auto& w : p.words) {
+                            mean += w.confidence * 100;
+                            ++words;
+                        }
+                    }
+                }
+                mean = words ? mean / words : 0;
+                const double good = oe::confident_letters(page);
+                if (mean > best_mean) {
+                    best_mean = mean;
+                    best_mean_r = r;
+                }
+                if (good > best_good) {
+                    best_good = good;
+                    best_good_r = r;
+                }
+                std::printf("  r%3d mean %3.0f good %4.0f %4.0fms", r, mean, good, ms_since(t));
+            }
+            right_mean += best_mean_r == expected;
+            right_good += best_good_r == expected;
+            ++all;
+            std::printf("  | mean->%d good->%d\n", best_mean_r, best_good_r);
+        }
+    }
+    std::printf("trials right: by mean confidence %d/%d, by confident letters %d/%d\n", right_mean, all, right_good,
+                all);
+    return 0;
+}
+
+int run_cli(int repeat) {
+    const oe::engine_settings settings;
+    oe::engine eng(settings);
+    const std::string dir = "/tmp/ocr_bench." + std::to_string(::getpid());
+    fs::create_directories(dir);
+    // Cost of starting the CLI and loading the models, measured on a tiny blank image.
+    {
+        cv::Mat blank(32, 32, CV_8UC1, cv::Scalar(255));
+        cv::imwrite(dir + "/blank.png", blank);
+    }
+    auto run_cli_once = [&](const std::string& png) {
+        const std::string cmd = "tesseract " + png + " - -l " + settings.languages + " --oem 1 --psm 3 >/dev/null 2>&1";
+        const auto t = clock_type::now();
+        if (std::system(cmd.c_str()) != 0) {
+            std::fprintf(stderr, "tesseract CLI failed: %s\n", cmd.c_str());
+        }
+        return ms_since(t);
+    };
+    double startup = 1e18;
+    for (int i = 0; i < 3; ++i) {
+        startup = std::min(startup, run_cli_once(dir + "/blank.png"));
+    }
+    std::printf("CLI start-up + model load (blank 32x32 image, best of 3): %.0f ms\n", startup);
+    std::printf("photo                    engine_ms  cli_ms  cli_minus_startup_ms  engine/cli-startup\n");
+    double sum_engine = 0;
+    double sum_cli = 0;
+    for (const auto& name : all_photos()) {
+        const std::string bytes = robotoff::core::read_file(samples + "/images/" + name + ".jpg");
+        const auto decoded = oe::decode_gray(bytes, {});
+        const double factor = oe::ocr_scale_factor(decoded.gray.width, decoded.gray.height);
+        const auto scaled = oe::scale(decoded.gray, factor);
+        const std::string png = dir + "/" + name + ".png";
+        const cv::Mat mat(scaled.height, scaled.width, CV_8UC1, const_cast<std::uint8_t*>(scaled.pixels.data()));
+        cv::imwrite(png, mat);
+        const oe::upright_transform tr{0, factor, decoded.gray.width, decoded.gray.height};
+        double best_engine = 1e18;
+        double best_cli = 1e18;
+        for (int i = 0; i < repeat; ++i) {
+            const auto t = clock_type::now();
+            (void)eng.recognize_upright(scaled, tr);
+            best_engine = std::min(best_engine, ms_since(t));
+            best_cli = std::min(best_cli, run_cli_once(png));
+        }
+        const double cli_work = best_cli - startup;
+        sum_engine += best_engine;
+        sum_cli += cli_work;
+        std::printf("%-24s %9.0f %7.0f %21.0f %18.3f\n", name.c_str(), best_engine, best_cli, cli_work,
+                    best_engine / cli_work);
+    }
+    std::printf("total: engine %.0f ms, CLI minus start-up %.0f ms, ratio %.3f\n", sum_engine, sum_cli,
+                sum_engine / sum_cli);
+    fs::remove_all(dir);
+    return 0;
+}
+
+int run_throughput(std::size_t threads, int repeat) {
+    oe::service_settings settings;
+    settings.threads = threads;
+    settings.max_queued = 10000;
+    oe::ocr_service service(settings);
+    std::vector<std::string> images;
+    for (const auto& name : all_photos()) {
+        images.push_back(robotoff::core::read_file(samples + "/images/" + name + ".jpg"));
+    }
+    const auto t = clock_type::now();
+    std::vector<std::future<oe::ocr_result>> futures;
+    for (int r = 0; r < repeat; ++r) {
+        for (const auto& bytes : images) {
+            futures.push_back(service.submit(bytes));
+        }
+    }
+    std::size_t words = 0;
+    for (auto& f : futures) {
+        for (const auto& b : f.get().page.blocks) {
+            for (const auto& p : b.paragraphs) {
+                words += p.words.size();
+            }
+        }
+    }
+    const double seconds = ms_since(t) / 1000.0;
+    std::printf("threads %zu: %zu images in %.2f s = %.3f images/s (%zu words)\n", threads, futures.size(), seconds,
+                static_cast<double>(futures.size()) / seconds, words);
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (const char* limit = std::getenv("OMP_THREAD_LIMIT"); !limit || std::strcmp(limit, "1") != 0) {
+        ::setenv("OMP_THREAD_LIMIT", "1", 1);
+        ::execv("/proc/self/exe", argv);
+        std::perror("execv");
+        return 1;
+    }
+    const std::string mode = argc > 1 ? argv[1] : "";
+    try {
+        if (mode == "recall") {
+            return run_recall(argc > 2 ? std::atof(argv[2]) : oe::default_target_long_side);
+        }
+        if (mode == "orientation") {
+            bool full = false;
+            double osd_side = 0;
+            for (int i = 2; i < argc; ++i) {
+                if (std::string(argv[i]) == "--full") {
+                    full = true;
+                } else if (std::string(argv[i]) == "--osd-side" && i + 1 < argc) {
+                    osd_side = std::atof(argv[++i]);
+                }
+            }
+            return run_orientation(full, osd_side);
+        }
+        if (mode == "trials") {
+            return run_trials(argc > 2 ? std::atof(argv[2]) : oe::default_target_long_side);
+        }
+        if (mode == "cli") {
+            return run_cli(argc > 2 ? std::atoi(argv[2]) : 2);
+        }
+        if (mode == "throughput" && argc > 2) {
+            return run_throughput(static_cast<std::size_t>(std::atoi(argv[2])), argc > 3 ? std::atoi(argv[3]) : 1);
+        }
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "ocr_bench: %s\n", e.what());
+        return 1;
+    }
+    std::fprintf(stderr, "usage: ocr_bench recall [LONG_SIDE] | orientation [--full] | cli [REPEAT] | "
+                         "throughput THREADS [REPEAT]\n");
+    return 2;
+}
