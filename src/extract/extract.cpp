@@ -122,8 +122,9 @@ std::u32string_view slice(const std::u32string& s, std::size_t start, std::size_
     return std::u32string_view(s).substr(start, end - start);
 }
 
-std::vector<prediction> extract(const ocr::ocr_result& ocr, const rules& r, const std::vector<std::string>& types,
-                                const options& opts) {
+namespace {
+
+std::vector<extractor_fn> resolve(const std::vector<std::string>& types) {
     std::vector<extractor_fn> fns;
     fns.reserve(types.size());
     for (const auto& t : types) {
@@ -133,13 +134,40 @@ std::vector<prediction> extract(const ocr::ocr_result& ocr, const rules& r, cons
         }
         fns.push_back(fn);
     }
+    return fns;
+}
+
+}  // namespace
+
+std::vector<prediction> extract(const ocr::ocr_result& ocr, const rules& r, const std::vector<std::string>& types,
+                                const options& opts) {
+    const std::vector<extractor_fn> fns = resolve(types);
+    const document d(ocr, opts, false);
+    std::vector<prediction> out;
+    for (std::size_t i = 0; i < fns.size(); ++i) {
+        if (!r.is_disabled(types[i])) {
+            fns[i](d, r.data(), out);
+        }
+    }
+    return out;
+}
+
+std::vector<prediction> extract_timed(const ocr::ocr_result& ocr, const rules& r,
+                                      const std::vector<std::string>& types, const options& opts,
+                                      std::vector<double>& seconds_by_type) {
+    const std::vector<extractor_fn> fns = resolve(types);
+    if (seconds_by_type.size() < types.size()) {
+        seconds_by_type.resize(types.size(), 0.0);
+    }
     const document d(ocr, opts, false);
     std::vector<prediction> out;
     for (std::size_t i = 0; i < fns.size(); ++i) {
         if (r.is_disabled(types[i])) {
             continue;
         }
+        const auto start = std::chrono::steady_clock::now();
         fns[i](d, r.data(), out);
+        seconds_by_type[i] += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     }
     return out;
 }

@@ -41,6 +41,12 @@ struct options {
 std::vector<prediction> extract(const ocr::ocr_result& ocr, const rules& r, const std::vector<std::string>& types,
                                 const options& opts = {});
 
+// Same as extract(), adding each type's wall time (seconds) to seconds_by_type[i] (resized to types.size()
+// if smaller). For benchmarks.
+std::vector<prediction> extract_timed(const ocr::ocr_result& ocr, const rules& r,
+                                      const std::vector<std::string>& types, const options& opts,
+                                      std::vector<double>& seconds_by_type);
+
 // The product-name path (§4): label, product_weight, brand on the name, each prediction with
 // data.source = "product_name" and automatic_processing = false.
 std::vector<prediction> extract_product_name(std::string_view product_name, const rules& r,
