@@ -21,7 +21,6 @@ std::optional<std::string> barcode_param(const http::request& req, const char* n
 http::handler annotate_handler(insight_services& services);
 http::handler import_handler(insight_services& services);
 http::handler predictions_handler(insight_services& services);
-http::handler dataset_get_handler(insight_services& services);
 http::handler user_statistics_handler(insight_services& services);
 
 }  // namespace robotoff::api::detail

@@ -267,8 +267,7 @@ void add_insight_routes(http::router& router, insight_services& s) {
                  {"types", "query", "array", false, "prediction types (first 10)"},
                  server_type_doc.front()},
                 "predictions"});
-    router.add({"GET", "/api/v1/products/dataset", detail::dataset_get_handler(s),
-                "ETag of the last downloaded product dump", {}, "products"});
+    // GET/POST /api/v1/products/dataset live in webhook_routes.cpp (jobs), next to the dataset job.
     router.add({"GET", "/api/v1/users/statistics/{username}", detail::user_statistics_handler(s),
                 "Number of annotations of a user", {{"username", "path", "string", true, "user name"}}, "insights"});
 }

@@ -1,6 +1,5 @@
-// GET /api/v1/predictions (api.md §4.6), GET /api/v1/products/dataset (§8.1), GET /api/v1/users/statistics.
+// GET /api/v1/predictions (api.md §4.6), GET /api/v1/users/statistics.
 #include "insights_params.hpp"
-#include "robotoff/core/file_io.hpp"
 #include "robotoff/core/json.hpp"
 #include "robotoff/insights/serialize.hpp"
 
@@ -31,26 +30,6 @@ http::response predictions(insight_services& s, const http::request& req) {
     return http::response::json(std::move(body));
 }
 
-http::response dataset_get(insight_services& s, const http::request&) {
-    std::string path = s.cfg.get_string("dataset.dir") + "/products-etag.txt";
-    std::string etag;
-    try {
-        etag = core::read_file(path);
-    } catch (const core::io_error&) {
-        return http::response::json(R"({"etag":null})");
-    }
-    while (!etag.empty() && (etag.back() == '\n' || etag.back() == '\r' || etag.back() == ' ')) {
-        etag.pop_back();
-    }
-    if (etag.empty()) {
-        return http::response::json(R"({"etag":null})");
-    }
-    std::string body = "{\"etag\":";
-    core::append_json_string(body, etag);
-    body += '}';
-    return http::response::json(std::move(body));
-}
-
 http::response user_statistics(insight_services& s, const http::request& req) {
     auto conn = s.pool.acquire(req.deadline);
     long long n = insights::user_annotation_count(*conn, req.path_param("username"));
@@ -61,10 +40,6 @@ http::response user_statistics(insight_services& s, const http::request& req) {
 
 http::handler predictions_handler(insight_services& s) {
     return [&s](const http::request& r) { return predictions(s, r); };
-}
-
-http::handler dataset_get_handler(insight_services& s) {
-    return [&s](const http::request& r) { return dataset_get(s, r); };
 }
 
 http::handler user_statistics_handler(insight_services& s) {
