@@ -1,6 +1,7 @@
 #include "robotoff/spellcheck/candidates.hpp"
 
 #include "robotoff/spellcheck/text_segments.hpp"
+#include "robotoff/text/normalize.hpp"
 
 #include <algorithm>
 
@@ -95,7 +96,8 @@ delete_index::delete_index(std::shared_ptr<const corpus> c) : corpus_(std::move(
 }
 
 std::vector<candidate> delete_index::candidates(std::u32string_view t, std::uint32_t token_df,
-                                                std::size_t limit) const {
+                                                std::size_t limit, double min_similarity,
+                                                double accent_only_min_similarity) const {
     std::vector<std::uint32_t> hits;
     for (const std::uint64_t k : deletion_keys(t)) {
         auto [lo, hi] = std::equal_range(keys_.begin(), keys_.end(), k);
@@ -117,7 +119,8 @@ std::vector<candidate> delete_index::candidates(std::u32string_view t, std::uint
             continue;
         }
         const double similarity = 1.0 - static_cast<double>(d) / static_cast<double>(std::max(t.size(), w.size()));
-        if (similarity < 0.5) {
+        if (similarity < min_similarity &&
+            (similarity < accent_only_min_similarity || text::ascii_fold(t) != text::ascii_fold(std::u32string_view(w)))) {
             continue;
         }
         out.push_back(candidate{id, similarity, d});

@@ -81,6 +81,22 @@ void write_corrections(rapidjson::Writer<rapidjson::StringBuffer>& w, const std:
     w.EndArray();
 }
 
+std::string prediction_data_json(const result& r, std::string_view lang) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+    w.StartObject();
+    w.Key("original");
+    w.String(r.text);
+    w.Key("correction");
+    w.String(r.corrected);
+    w.Key("lang");
+    w.String(lang.data(), static_cast<rapidjson::SizeType>(lang.size()));
+    w.Key("corrections");
+    write_corrections(w, r.corrections);
+    w.EndObject();
+    return std::string(buffer.GetString(), buffer.GetSize());
+}
+
 std::string to_json(const result& r) {
     rapidjson::StringBuffer buffer;
     rapidjson::Writer<rapidjson::StringBuffer> w(buffer);

@@ -112,7 +112,8 @@ result spellchecker::check(std::string_view input_text, std::string_view lang, d
                            (options_.known_df > 0 && df >= options_.known_df))) {
                 continue;
             }
-            auto cands = l->index->candidates(t, df);
+            auto cands =
+                l->index->candidates(t, df, 5, options_.min_similarity, options_.accent_only_min_similarity);
             if (!cands.empty()) {
                 options_per_token.emplace_back(i, std::move(cands));
             }

@@ -32,10 +32,13 @@ public:
     // Indexes every corpus word without a digit and of at least 2 code points. Blocks.
     explicit delete_index(std::shared_ptr<const corpus> c);
 
-    // §13.4 for a lower-cased token t: words with the same first code point, distance <= 2, similarity >= 0.5,
-    // df(w) > df(t) (df(t) = 0 when t is unknown); the 5 best by similarity, then df, then the word.
+    // §13.4 for a lower-cased token t: words with the same first code point, distance <= 2, similarity >=
+    // min_similarity (the spec's 0.5 by default; a word that differs from t only by accents needs
+    // accent_only_min_similarity), df(w) > df(t) (df(t) = 0 when t is unknown); the `limit` best by
+    // similarity, then df, then the word.
     std::vector<candidate> candidates(std::u32string_view lower_token, std::uint32_t token_df,
-                                      std::size_t limit = 5) const;
+                                      std::size_t limit = 5, double min_similarity = 0.5,
+                                      double accent_only_min_similarity = 0.5) const;
 
     std::size_t entry_count() const { return keys_.size(); }
     const corpus& words() const { return *corpus_; }

@@ -98,4 +98,11 @@ private:
     std::vector<std::uint32_t> last_doc_;  // per word: the document number that last counted it in df
 };
 
+// Job build_spellcheck_corpus: streams the minified dump (JSON lines, plain or gzip) once and builds one corpus
+// per language with the §13.1 filter, each seeded from `ingredients` when given. `progress` (optional) is
+// called every 100,000 lines with the line count. Blocks (minutes on the full dump); throws core::io_error.
+std::vector<std::shared_ptr<const corpus>> build_corpora_from_dump(
+    const std::string& path, const std::vector<std::string>& langs, const taxonomy::taxonomy* ingredients,
+    const std::function<void(std::uint64_t)>& progress = {});
+
 }  // namespace robotoff::spellcheck

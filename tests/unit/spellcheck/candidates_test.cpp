@@ -128,6 +128,7 @@ TEST_CASE("candidates: same first letter, df rule, order and limit", "[unit]") {
     CHECK(cands[0].similarity == Approx(1.0 - 1.0 / 6.0));
     CHECK(index.candidates(to_u32("farinr"), 3).size() == 1);  // df(w) must exceed df(t)
     CHECK(index.candidates(to_u32("farinr"), 0, 2).size() == 2);
+    CHECK(index.candidates(to_u32("farinr"), 0, 5, 0.75).size() == 2);  // farinee (0.71) below the floor
     CHECK(index.candidates(to_u32("garine"), 0).empty());      // first letter must match
     CHECK(index.candidates(to_u32("fxxxxe"), 0).empty());
 }

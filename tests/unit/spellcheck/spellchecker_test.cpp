@@ -3,6 +3,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
 using namespace robotoff::spellcheck;
 
 namespace {
@@ -145,9 +150,10 @@ TEST_CASE("case pattern, accents and offsets after multi-byte text", "[unit]") {
     CHECK(r.corrections[0].term_corrections[0].correction == "TOURNESOL");
     CHECK(r.corrections[0].term_corrections[0].start_offset == 13);
     CHECK(r.corrected == "LAIT ÉCRÉMÉ, TOURNESOL");
-    r = s.check("lait écreme", "fr");  // accent loss inside the word
+    r = s.check("lait écreme", "fr");  // two accents lost: distance 2 on 6 letters, allowed for accents only
     REQUIRE(r.corrections.size() == 1);
     CHECK(r.corrected == "lait écrémé");
+    CHECK(s.check("lait écrxme", "fr").corrections.empty());  // same distance, not only accents: below 0.7
     CHECK(match_case(U"Farinne", U"farine") == "Farine");
     CHECK(match_case(U"fARINNE", U"farine") == "farine");
     CHECK(match_case(U"ÉCREME", U"écrémé") == "ÉCRÉMÉ");
@@ -191,4 +197,45 @@ TEST_CASE("apply_corrections: reference vectors (generate_full_correction)", "[u
     CHECK(apply_corrections("farine de blé complet, paudre à lever", one(23, 29, "poudre")) ==
           "farine de blé complet, poudre à lever");
     CHECK(apply_corrections("abc", one(2, 9, "x")) == "abc");  // out of range: untouched
+}
+
+TEST_CASE("build_corpora_from_dump applies the §13.1 filter per language", "[unit]") {
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("robotoff_spellcheck_dump_" + std::to_string(::getpid()) + ".jsonl");
+    {
+        std::ofstream out(path);
+        out << R"({"code": "1", "ingredients_text_fr": "farine, sel", "states_tags": ["en:complete"],)"
+            << R"( "unknown_ingredients_n": 0, "countries_tags": ["en:france"]})" << "\n";
+        out << R"({"code": "2", "ingredients_text_fr": "sucre", "states_tags": ["en:to-be-completed"],)"
+            << R"( "unknown_ingredients_n": 0, "countries_tags": ["en:france"]})" << "\n";
+        out << R"({"code": "3", "ingredients_text_fr": "beurre", "ingredients_text_de": "Zucker",)"
+            << R"( "states_tags": ["en:complete"], "countries_tags": ["en:germany"], "data_quality_tags": []})" << "\n";
+        out << "not json en:complete\n";
+    }
+    auto ingredients = robotoff::taxonomy::taxonomy::load_json(
+        "ingredients", R"({"en:salt": {"name": {"fr": "Sel", "de": "Salz"}}})");
+    const auto corpora = build_corpora_from_dump(path.string(), {"fr", "de"}, ingredients.get());
+    std::filesystem::remove(path);
+    REQUIRE(corpora.size() == 2);
+    const auto& fr = *corpora[0];
+    CHECK(fr.lang() == "fr");
+    CHECK(fr.documents() == 2);  // product 1 + the taxonomy document
+    CHECK(fr.id_of("farine"));
+    CHECK_FALSE(fr.id_of("sucre"));   // not complete
+    CHECK_FALSE(fr.id_of("beurre"));  // fr needs en:france
+    REQUIRE(fr.id_of("sel"));
+    CHECK(fr.stats(*fr.id_of("sel")).seeded);
+    CHECK(fr.stats(*fr.id_of("sel")).df == 2);
+    const auto& de = *corpora[1];
+    CHECK(de.id_of("zucker"));
+    CHECK(de.id_of("salz"));
+}
+
+TEST_CASE("prediction data of an ingredient_spellcheck prediction", "[unit]") {
+    const auto r = checker().check("farinne, sel", "fr");
+    auto doc = robotoff::core::parse_json(prediction_data_json(r, "fr"));
+    CHECK(std::string(doc["original"].GetString()) == "farinne, sel");
+    CHECK(std::string(doc["correction"].GetString()) == "farine, sel");
+    CHECK(std::string(doc["lang"].GetString()) == "fr");
+    CHECK(doc["corrections"].Size() == 1);
 }
