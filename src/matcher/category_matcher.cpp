@@ -118,27 +118,15 @@ std::optional<category_match> category_matcher::match(std::string_view name, std
                           static_cast<double>(query.size()) / static_cast<double>(best->tokens.size())};
 }
 
-std::vector<category_prediction> category_matcher::predict_each_language(const rapidjson::Value& product) const {
+std::vector<category_prediction> category_matcher::predict_each_language(
+    const std::vector<std::pair<std::string, std::string>>& names) const {
     std::vector<category_prediction> out;
-    if (!product.IsObject()) {
-        return out;
-    }
-    const rapidjson::Value* codes = core::get_member(product, "languages_codes");
-    if (codes == nullptr || !codes->IsObject()) {
-        return out;
-    }
-    for (const auto& m : codes->GetObject()) {
-        const std::string lang(m.name.GetString(), m.name.GetStringLength());
-        if (!supports(lang)) {
+    for (const auto& [lang, name] : names) {
+        if (name.empty() || !supports(lang)) {
             continue;
         }
-        const std::string key = "product_name_" + lang;
-        const auto name = core::get_string(product, key.c_str());
-        if (!name || name->empty()) {
-            continue;
-        }
-        if (auto found = match(*name, lang)) {
-            out.push_back(category_prediction{std::move(found->id), found->score, lang, std::string(*name)});
+        if (auto found = match(name, lang)) {
+            out.push_back(category_prediction{std::move(found->id), found->score, lang, name});
         }
     }
     std::stable_sort(out.begin(), out.end(), [](const category_prediction& a, const category_prediction& b) {
@@ -147,12 +135,45 @@ std::vector<category_prediction> category_matcher::predict_each_language(const r
     return out;
 }
 
+std::vector<category_prediction> category_matcher::predict_each_language(const rapidjson::Value& product) const {
+    std::vector<std::pair<std::string, std::string>> names;
+    if (!product.IsObject()) {
+        return {};
+    }
+    const rapidjson::Value* codes = core::get_member(product, "languages_codes");
+    if (codes == nullptr || !codes->IsObject()) {
+        return {};
+    }
+    for (const auto& m : codes->GetObject()) {
+        std::string lang(m.name.GetString(), m.name.GetStringLength());
+        const std::string key = "product_name_" + lang;
+        if (const auto name = core::get_string(product, key.c_str())) {
+            names.emplace_back(std::move(lang), std::string(*name));
+        }
+    }
+    return predict_each_language(names);
+}
+
 std::optional<category_prediction> category_matcher::predict(const rapidjson::Value& product) const {
     auto all = predict_each_language(product);
     if (all.empty()) {
         return std::nullopt;
     }
     return std::move(all.front());
+}
+
+std::shared_ptr<const category_matcher> shared_matcher::get() const {
+    std::lock_guard lock(mutex_);
+    return current_;
+}
+
+void shared_matcher::set(std::shared_ptr<const category_matcher> m) {
+    std::shared_ptr<const category_matcher> old;
+    {
+        std::lock_guard lock(mutex_);
+        old = std::move(current_);
+        current_ = std::move(m);
+    }
 }
 
 }  // namespace robotoff::matcher

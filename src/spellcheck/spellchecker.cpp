@@ -154,4 +154,18 @@ result spellchecker::check(std::string_view input_text, std::string_view lang, d
     return out;
 }
 
+std::shared_ptr<const spellchecker> shared_spellchecker::get() const {
+    std::lock_guard lock(mutex_);
+    return current_;
+}
+
+void shared_spellchecker::set(std::shared_ptr<const spellchecker> s) {
+    std::shared_ptr<const spellchecker> old;  // released outside the lock
+    {
+        std::lock_guard lock(mutex_);
+        old = std::move(current_);
+        current_ = std::move(s);
+    }
+}
+
 }  // namespace robotoff::spellcheck

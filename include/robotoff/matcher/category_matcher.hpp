@@ -13,9 +13,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace robotoff::matcher {
@@ -50,6 +52,10 @@ public:
     std::optional<category_prediction> predict(const rapidjson::Value& product) const;
     // One prediction per language that matched, sorted by confidence descending (stable: language order).
     std::vector<category_prediction> predict_each_language(const rapidjson::Value& product) const;
+    // Same from (lang, product name) pairs in the product's language order (e.g. from the product table);
+    // pairs whose language is not a matcher language or whose name is empty are skipped.
+    std::vector<category_prediction> predict_each_language(
+        const std::vector<std::pair<std::string, std::string>>& names) const;
 
     const std::vector<std::string>& langs() const { return langs_; }
     bool supports(std::string_view lang) const;
@@ -76,6 +82,18 @@ private:
     analyzer analyzer_;
     std::vector<std::string> node_ids_;
     std::vector<language_index> indexes_;
+};
+
+// The current matcher, swapped when the category taxonomy changes. Thread-safe; get() returns a snapshot
+// (nullptr before the first set()).
+class shared_matcher {
+public:
+    std::shared_ptr<const category_matcher> get() const;
+    void set(std::shared_ptr<const category_matcher> m);
+
+private:
+    mutable std::mutex mutex_;
+    std::shared_ptr<const category_matcher> current_;
 };
 
 }  // namespace robotoff::matcher

@@ -13,6 +13,7 @@
 #include "robotoff/spellcheck/corpus.hpp"
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -76,6 +77,18 @@ private:
 
     options options_;
     std::vector<language> languages_;
+};
+
+// The current spellchecker, swapped by the corpus build. Thread-safe; get() returns a snapshot (nullptr until
+// the first corpus is built: the API answers 503 then).
+class shared_spellchecker {
+public:
+    std::shared_ptr<const spellchecker> get() const;
+    void set(std::shared_ptr<const spellchecker> s);
+
+private:
+    mutable std::mutex mutex_;
+    std::shared_ptr<const spellchecker> current_;
 };
 
 // The input with every term correction applied in offset order (offsets in code points).

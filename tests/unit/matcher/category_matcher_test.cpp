@@ -127,3 +127,23 @@ TEST_CASE("matcher: real categories export", "[unit]") {
     CHECK(best_id(m, "crème dessert vanille", "fr") == "fr:cremes-dessert-vanille");
     CHECK(best_id(m, "yaourt nature et riz au lait", "fr").empty());
 }
+
+TEST_CASE("matcher: (lang, name) pairs and the shared holder", "[unit]") {
+    const auto& m = small();
+    const auto all = m.predict_each_language({{"it", "Yaourts"}, {"fr", "nature"}, {"en", "Yogurts"}, {"de", ""}});
+    REQUIRE(all.size() == 2);
+    CHECK(all[0].lang == "en");  // 1.0 before 0.5
+    CHECK(all[0].value_tag == "en:yogurts");
+    CHECK(all[1].lang == "fr");
+    CHECK(all[1].confidence == Approx(0.5));
+
+    robotoff::matcher::shared_matcher holder;
+    CHECK(holder.get() == nullptr);
+    auto t = taxonomy::load_json("categories", R"({"en:x": {"name": {"fr": "Xyz"}}})");
+    holder.set(category_matcher::build(*t, {"fr"}));
+    auto snapshot = holder.get();
+    REQUIRE(snapshot);
+    holder.set(nullptr);
+    CHECK(snapshot->match("xyz", "fr"));  // a held snapshot outlives the swap
+    CHECK(holder.get() == nullptr);
+}
