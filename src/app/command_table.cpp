@@ -34,6 +34,18 @@ const std::vector<command>& all_commands() {
          "--data-dir: overrides data.dir. --today: date used by date-relative rules (default: today, UTC).\n"
          "Exit 0 when every input was read, 1 when an input is unreadable or invalid, 2 on bad usage.\n",
          run_extract},
+        {"import-dataset", "import an Open Food Facts JSONL dump into the product table",
+         "usage: robotoffd import-dataset FILE.jsonl[.gz] [--complete] [--server-type=T] [--batch-size=N]\n"
+         "Streams the dump into the product table in batches (one transaction each; memory stays bounded).\n"
+         "Corrupt lines are counted and reported with their line number. A truncated gzip stream stops the\n"
+         "import with an error (batches already written stay). --complete marks products absent from the\n"
+         "dump as deleted. Progress bar on a terminal, one summary line otherwise. Exit 1 on a broken file.\n",
+         run_import_dataset},
+        {"import-predictions", "import predictions (robotoffd extract output) and generate insights",
+         "usage: robotoffd import-predictions FILE.jsonl[.gz] [--server-type=T] [--type=T]\n"
+         "Reads prediction lines (the `robotoffd extract` format, or the legacy forms with --type), stores them\n"
+         "additively per product and runs the insight importers. Products are read from the product table.\n",
+         run_import_predictions},
     };
     return table;
 }

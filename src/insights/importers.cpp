@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <unordered_set>
@@ -582,9 +583,15 @@ std::vector<insight> ingredient_spellcheck_candidates(const std::vector<predicti
     return out;
 }
 
+// Shortest text that reads back as the same double.
 std::string json_number(double v) {
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%.17g", v);
+    for (int precision = 1; precision <= 17; ++precision) {
+        std::snprintf(buf, sizeof buf, "%.*g", precision, v);
+        if (std::strtod(buf, nullptr) == v) {
+            break;
+        }
+    }
     return buf;
 }
 
