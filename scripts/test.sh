@@ -4,6 +4,8 @@
 # fuzz targets and runs each briefly, stops the cluster. Exits non-zero if anything failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# ccache keys on paths relative to the checkout, so clones in other folders share the cache.
+export CCACHE_BASEDIR="$(pwd)"
 root=$(pwd)
 . scripts/lib/pg.sh
 
