@@ -29,7 +29,7 @@ int rotation_degrees(orientation o) {
     }
 }
 
-orientation word_orientation(const std::vector<vertex>& v) {
+orientation word_orientation(const polygon& v) {
     if (v.size() != 4) {
         return orientation::unknown;
     }
@@ -118,20 +118,22 @@ ocr_result parse_vision_file(const std::string& path) {
     } catch (const std::exception& e) {
         throw invalid_ocr(std::string("cannot read OCR file: ") + e.what());
     }
-    return detail::parse_vision_buffer(std::move(content));
+    return detail::parse_vision_buffer(content);
 }
 
 ocr_result parse_vision_json(std::string_view json_or_gzip) {
+    // In-situ parsing needs a mutable copy; a per-thread scratch buffer keeps its capacity between documents.
+    thread_local std::string scratch;
     if (core::looks_gzipped(json_or_gzip)) {
-        std::string raw;
         try {
-            raw = core::gzip_decompress(json_or_gzip);
+            scratch = core::gzip_decompress(json_or_gzip);
         } catch (const std::exception& e) {
             throw invalid_ocr(std::string("corrupt gzip data: ") + e.what());
         }
-        return detail::parse_vision_buffer(std::move(raw));
+    } else {
+        scratch.assign(json_or_gzip.data(), json_or_gzip.size());
     }
-    return detail::parse_vision_buffer(std::string(json_or_gzip));
+    return detail::parse_vision_buffer(scratch);
 }
 
 ocr_result from_plain_text(std::string_view utf8) { return detail::plain_text_result(text::to_u32(utf8), false); }

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -32,16 +33,43 @@ struct vertex {
 // (y_min, x_min, y_max, x_max), absolute pixels (README §5).
 using bounding_box = std::array<int, 4>;
 
+// A Vision bounding polygon: 4 vertices in practice. Stored inline (no allocation per word); vertices past
+// the fourth are ignored.
+class polygon {
+public:
+    static constexpr std::size_t capacity = 4;
+    polygon() = default;
+    polygon(std::initializer_list<vertex> vs) {
+        for (const vertex& v : vs) {
+            push_back(v);
+        }
+    }
+    void push_back(vertex v) {
+        if (size_ < capacity) {
+            v_[size_++] = v;
+        }
+    }
+    std::size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+    const vertex& operator[](std::size_t i) const { return v_[i]; }
+    const vertex* begin() const { return v_.data(); }
+    const vertex* end() const { return v_.data() + size_; }
+
+private:
+    std::array<vertex, capacity> v_{};
+    std::size_t size_ = 0;
+};
+
 struct word {
     std::size_t start = 0;  // code points into full_text(), end exclusive
     std::size_t end = 0;
-    std::vector<vertex> vertices;  // empty = no bounding box
+    polygon vertices;  // empty = no bounding box
 };
 
 struct text_annotation {
     std::string description;
     std::string locale;
-    std::vector<vertex> vertices;
+    polygon vertices;
 };
 
 struct logo_annotation {
@@ -74,7 +102,7 @@ std::string_view to_string(orientation o);
 // Clockwise degrees that make the image read upright: up/unknown 0, left 90, down 180, right 270.
 int rotation_degrees(orientation o);
 // §2.5 for one word box (4 vertices in their given order); unknown if not 4 vertices.
-orientation word_orientation(const std::vector<vertex>& vertices);
+orientation word_orientation(const polygon& vertices);
 // "VERY_LIKELY" -> 6 ... "UNKNOWN" -> 1; 0 if unknown string.
 int likelihood_rank(std::string_view name);
 std::string_view likelihood_name(int rank);
