@@ -1,5 +1,9 @@
 // ocr_bench: figures for issue 6 (local OCR). Modes:
 //   ocr_bench recall [TARGET_LONG_SIDE]   word recall/precision vs Google Vision on the 3 photos with Vision JSON
+//                                         (the engine pipeline; with OCR_BENCH_PRE=none|adaptive:B:C|otsu|clahe|blur
+//                                         the given step at TARGET_LONG_SIDE, OCR_BENCH_MAXUP=x caps the upscale,
+//                                         OCR_BENCH_VAR=name=value sets a Tesseract variable, OCR_BENCH_DIFF=1
+//                                         lists missed and extra words)
 //   ocr_bench orientation [--full]        OSD decision on every sample photo rotated 0/90/180/270 in memory;
 //                                         --full also OCRs the 3 Vision photos and checks the §2.5 orientation
 //   ocr_bench cli [REPEAT]                engine time vs the `tesseract` CLI on the same preprocessed PNG
@@ -12,6 +16,7 @@
 #include "robotoff/text/normalize.hpp"
 
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include <unistd.h>
 
@@ -153,24 +158,84 @@ std::string rotation_name(int degrees_to_fix) {
 
 int run_recall(double target) {
     oe::engine eng(oe::engine_settings{});
+    if (const char* var = std::getenv("OCR_BENCH_VAR")) {
+        const std::string v = var;
+        const auto eq = v.find('=');
+        if (eq == std::string::npos || !eng.set_variable(v.substr(0, eq), v.substr(eq + 1))) {
+            std::fprintf(stderr, "cannot set %s\n", var);
+            return 1;
+        }
+    }
     std::printf("photo                 vision_words ours common recall precision ms  (long side target %.0f)\n", target);
     for (const auto& name : vision_photos) {
         const std::string bytes = robotoff::core::read_file(samples + "/images/" + name + ".jpg");
+        const auto v = vision_words(name);
+        if (!std::getenv("OCR_BENCH_PRE")) {
+            // The engine's own pipeline, as robotoffd runs it.
+            const auto result = eng.recognize(bytes);
+            const auto o = our_words(result.page);
+            const int c = common(v, o);
+            std::printf("%-21s %12d %4d %6d %5.1f%% %8.1f%% %5.0f  (engine pipeline, rotation %d by %s)\n",
+                        name.c_str(), total(v), total(o), c, 100.0 * c / total(v), 100.0 * c / std::max(1, total(o)),
+                        result.timings.total_ms, result.orientation.rotation, result.orientation.method);
+            continue;
+        }
         const auto t = clock_type::now();
         auto decoded = oe::decode_gray(bytes, {});
-        const double factor = oe::ocr_scale_factor(decoded.gray.width, decoded.gray.height, target);
-        const auto scaled = oe::scale(decoded.gray, factor);
+        const char* maxup = std::getenv("OCR_BENCH_MAXUP");
+        const double factor =
+            oe::ocr_scale_factor(decoded.gray.width, decoded.gray.height, target, maxup ? std::atof(maxup) : 3.0);
+        auto scaled = oe::scale(decoded.gray, factor);
+        if (const char* pre = std::getenv("OCR_BENCH_PRE")) {
+            // Candidate preprocessing steps, measured here before any goes into preprocess.cpp.
+            cv::Mat m(scaled.height, scaled.width, CV_8UC1, scaled.pixels.data());
+            cv::Mat out;
+            const std::string p = pre;
+            if (p == "clahe") {
+                cv::createCLAHE(2.0, cv::Size(8, 8))->apply(m, out);
+            } else if (p.rfind("adaptive", 0) == 0) {
+                int block = 31;
+                int c = 15;
+                std::sscanf(p.c_str(), "adaptive:%d:%d", &block, &c);
+                cv::adaptiveThreshold(m, out, 255, cv::ADAPTIVE_THRESH_GAUSSIAN_C, cv::THRESH_BINARY, block, c);
+            } else if (p == "otsu") {
+                cv::threshold(m, out, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+            } else if (p == "blur") {
+                cv::GaussianBlur(m, out, cv::Size(3, 3), 0);
+            } else if (p == "normalize") {
+                cv::normalize(m, out, 0, 255, cv::NORM_MINMAX);
+            } else {
+                out = m.clone();
+            }
+            std::copy(out.datastart, out.dataend, scaled.pixels.begin());
+        }
         const auto osd = eng.detect_orientation(scaled);
         const auto decision = oe::decide_orientation(osd, 0);
         const oe::upright_transform tr{decision.rotation, factor, decoded.gray.width, decoded.gray.height};
         const auto page = eng.recognize_upright(oe::rotate_clockwise(scaled, decision.rotation), tr);
         const double ms = ms_since(t);
-        const auto v = vision_words(name);
         const auto o = our_words(page);
         const int c = common(v, o);
         std::printf("%-21s %12d %4d %6d %5.1f%% %8.1f%% %5.0f  (scale %.2f, rotation %d)\n", name.c_str(), total(v),
                     total(o), c, 100.0 * c / total(v), 100.0 * c / std::max(1, total(o)), ms, factor,
                     decision.rotation);
+        if (std::getenv("OCR_BENCH_DIFF")) {
+            std::printf("  missed:");
+            for (const auto& [w, n] : v) {
+                const auto it = o.find(w);
+                for (int i = it == o.end() ? 0 : it->second; i < n; ++i) {
+                    std::printf(" %s", w.c_str());
+                }
+            }
+            std::printf("\n  extra:");
+            for (const auto& [w, n] : o) {
+                const auto it = v.find(w);
+                for (int i = it == v.end() ? 0 : it->second; i < n; ++i) {
+                    std::printf(" %s", w.c_str());
+                }
+            }
+            std::printf("\n");
+        }
     }
     return 0;
 }

@@ -102,6 +102,10 @@ engine::~engine() {
     impl_->osd.End();
 }
 
+bool engine::set_variable(const std::string& name, const std::string& value) {
+    return impl_->ocr.SetVariable(name.c_str(), value.c_str());
+}
+
 osd_result engine::detect_orientation(const gray_image& image) {
     osd_result out;
     if (image.empty()) {
@@ -245,10 +249,11 @@ ocr_result engine::recognize(std::string_view image_bytes, std::optional<deadlin
     result.timings.orientation_ms = ms_since(osd_start);
 
     const auto ocr_start = clock_type::now();
+    const gray_image binary = binarize(scaled);
     auto read_at = [&](int rotation) {
         const upright_transform transform{rotation, factor, original_width, original_height};
-        return rotation == 0 ? recognize_upright(scaled, transform, until)
-                             : recognize_upright(rotate_clockwise(scaled, rotation), transform, until);
+        return rotation == 0 ? recognize_upright(binary, transform, until)
+                             : recognize_upright(rotate_clockwise(binary, rotation), transform, until);
     };
     result.page = read_at(result.orientation.rotation);
     if (std::string_view(result.orientation.method) != "osd") {

@@ -63,6 +63,9 @@ public:
     ocr_page recognize_upright(const gray_image& upright, const upright_transform& transform,
                                std::optional<deadline> until = std::nullopt);
 
+    // Sets a Tesseract recognition parameter (tools and experiments); false if Tesseract rejects it.
+    bool set_variable(const std::string& name, const std::string& value);
+
     const engine_settings& settings() const { return settings_; }
 
 private:

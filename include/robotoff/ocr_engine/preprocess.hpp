@@ -39,10 +39,16 @@ decoded_image decode_gray(std::string_view bytes, const image_limits& limits);
 gray_image rotate_clockwise(const gray_image& image, int degrees);
 
 // The long side the OCR scaling aims at (see preprocess.cpp and the bench for the measurements).
-inline constexpr double default_target_long_side = 2400.0;
+inline constexpr double default_target_long_side = 1900.0;
+inline constexpr double default_max_upscale = 4.0;
 
 // Scale factor that brings text to a height Tesseract reads well: >= 1, small photos enlarged.
-double ocr_scale_factor(int width, int height, double target_long_side = default_target_long_side);
+double ocr_scale_factor(int width, int height, double target_long_side = default_target_long_side,
+                        double max_upscale = default_max_upscale);
+
+// Local (adaptive Gaussian) thresholding to black text on white: evens out shadows, glare and coloured table
+// bands of product photos before Tesseract's own global threshold (measurements in preprocess.cpp).
+gray_image binarize(const gray_image& image);
 
 // Resizes by `factor` (area interpolation when shrinking, cubic when enlarging); 1.0 returns a copy.
 gray_image scale(const gray_image& image, double factor);

@@ -20,10 +20,7 @@ std::pair<int, int> lit_pixel(const oe::gray_image& img) {
 }
 
 std::string ocr_module_orientation(const oe::quad& q) {
-    std::vector<robotoff::ocr::vertex> v;
-    for (const auto& p : q) {
-        v.push_back({p.x, p.y});
-    }
+    const robotoff::ocr::polygon v{{q[0].x, q[0].y}, {q[1].x, q[1].y}, {q[2].x, q[2].y}, {q[3].x, q[3].y}};
     return std::string(robotoff::ocr::to_string(robotoff::ocr::word_orientation(v)));
 }
 

@@ -20,8 +20,9 @@ TEST_CASE("rotate_clockwise moves pixels by quarter turns", "[unit]") {
     CHECK_THROWS_AS(oe::rotate_clockwise(img, 45), std::invalid_argument);
 }
 
-TEST_CASE("OCR scale factor enlarges small photos only, at most 3x", "[unit]") {
-    CHECK(oe::ocr_scale_factor(360, 475) == Approx(3.0));
+TEST_CASE("OCR scale factor enlarges small photos only, at most 4x", "[unit]") {
+    CHECK(oe::ocr_scale_factor(360, 475) == Approx(4.0));
+    CHECK(oe::ocr_scale_factor(709, 1027) == Approx(1900.0 / 1027));
     CHECK(oe::ocr_scale_factor(1000, 1200, 2400) == Approx(2.0));
     CHECK(oe::ocr_scale_factor(2097, 3347) == Approx(1.0));
     CHECK(oe::ocr_scale_factor(0, 0) == Approx(1.0));
@@ -30,6 +31,8 @@ TEST_CASE("OCR scale factor enlarges small photos only, at most 3x", "[unit]") {
     CHECK(big.width == 25);
     CHECK(big.height == 10);
     CHECK(big.pixels.size() == 250u);
+    const auto bin = oe::binarize(oe::gray_image{40, 40, std::vector<std::uint8_t>(1600, 200)});
+    CHECK(bin.pixels == std::vector<std::uint8_t>(1600, 255));   // flat paper: no ink
     const auto small = oe::scale(img, 0.5);
     CHECK(small.width == 5);
     CHECK(small.height == 2);
