@@ -34,6 +34,14 @@ const std::vector<command>& all_commands() {
          "--data-dir: overrides data.dir. --today: date used by date-relative rules (default: today, UTC).\n"
          "Exit 0 when every input was read, 1 when an input is unreadable or invalid, 2 on bad usage.\n",
          run_extract},
+        {"ocr", "read images with local OCR (Tesseract) and print Google-Vision-shaped JSON",
+         "usage: robotoffd ocr [--pretty] IMAGE...\n"
+         "Reads each JPEG, PNG or WebP file with Tesseract (ocr.tesseract_langs, ocr.threads engines) after\n"
+         "orientation detection, and prints one Vision `images:annotate` JSON document per line, in argument\n"
+         "order (--pretty: indented). Boxes are in the stored pixel grid of the file (EXIF not applied).\n"
+         "Files over ocr.max_image_bytes or ocr.max_image_pixels are refused. Exit 0 when every image was\n"
+         "read, 1 when one was unreadable or refused (the others are still printed), 2 on bad usage.\n",
+         run_ocr},
         {"import-dataset", "import an Open Food Facts JSONL dump into the product table",
          "usage: robotoffd import-dataset FILE.jsonl[.gz] [--complete] [--server-type=T] [--batch-size=N]\n"
          "Streams the dump into the product table in batches (one transaction each; memory stays bounded).\n"
@@ -46,6 +54,12 @@ const std::vector<command>& all_commands() {
          "Reads prediction lines (the `robotoffd extract` format, or the legacy forms with --type), stores them\n"
          "additively per product and runs the insight importers. Products are read from the product table.\n",
          run_import_predictions},
+        {"run-job", "enqueue one job and run it now, in this process",
+         "usage: robotoffd run-job NAME [--barcode CODE [--server-type T] [--image-id N]] [--payload JSON]\n"
+         "NAME is a job kind (pipeline.md §8) or a schedule name (process_insights, cleanup, ...). The job is\n"
+         "committed to the job table like any other, then run on this thread; prints its final state.\n"
+         "Exit 0 when the job is done, 1 when it failed or is waiting (retry, OCR not ready).\n",
+         run_run_job},
     };
     return table;
 }

@@ -1,0 +1,109 @@
+#include "robotoff/jobs/service.hpp"
+
+#include "robotoff/core/log.hpp"
+#include "robotoff/extract/extract.hpp"
+#include "robotoff/extract/rules.hpp"
+#include "robotoff/matcher/category_matcher.hpp"
+#include "robotoff/ocr_engine/ocr_service.hpp"
+
+namespace robotoff::jobs {
+
+service::service(const core::config& cfg, db::pool& pool, core::metrics_registry& metrics, const core::clock& clock,
+                 int workers_override)
+    : cfg_(cfg), pool_(pool) {
+    metrics.describe("robotoffd_ocr_results_total", core::metrics_registry::kind::counter,
+                     "OCR documents by engine and result");
+    metrics.describe("robotoffd_extraction_duration_seconds", core::metrics_registry::kind::histogram,
+                     "Extraction time per prediction type");
+    po_ = std::make_unique<off::client>(off::client_settings::from_config(cfg), &metrics);
+    writer_ = std::make_unique<po_writer>(*po_);
+
+    const std::string data_dir = cfg.get_string("data.dir");
+    taxonomies_.load_from_dirs(data_dir);
+    references_ = insights::import_references::load(data_dir);
+    insight_env_.taxonomies = &taxonomies_;
+    insight_env_.references = &references_;
+    insight_env_.settings.product_check = cfg.get_bool("insights.product_check");
+    insight_env_.settings.automatic_processing_wait_min =
+        static_cast<int>(cfg.get_int("insights.automatic_processing_wait_min"));
+    insight_env_.clock = &clock;
+
+    extract::category_resolver resolver;
+    if (auto categories = taxonomies_.get("categories")) {
+        resolver = [categories](std::string_view candidate) { return categories->canonical(candidate); };
+        try {
+            matcher_ = matcher::category_matcher::build(*categories, cfg.get_list("category_matcher.langs"));
+        } catch (const std::exception& e) {
+            core::log::warning("jobs.matcher_unavailable", {{"error", e.what()}});
+        }
+    }
+    try {
+        rules_ = std::make_unique<extract::rules>(extract::load_rules(data_dir, std::move(resolver)));
+    } catch (const std::exception& e) {
+        core::log::error("jobs.rules_unavailable", {{"data_dir", data_dir}, {"error", e.what()}});
+    }
+    const std::string backend = cfg.get_string("ocr.backend");
+    if (backend != "gcv") {
+        try {
+            local_ocr_ = std::make_unique<ocr_engine::ocr_service>(ocr_engine::settings_from_config(cfg));
+        } catch (const std::exception& e) {
+            // auto still works with Product Opener's OCR JSON; tesseract jobs fail and are retried.
+            core::log::error("jobs.local_ocr_unavailable", {{"backend", backend}, {"error", e.what()}});
+        }
+    }
+
+    auto rs = runner_settings::from_config(cfg);
+    if (workers_override >= 0) {
+        rs.workers = workers_override;
+    }
+    runner_ = std::make_unique<runner>(rs, pool_, metrics);
+    tasks_ = std::make_unique<task_environment>(task_environment{
+        pool_, *po_, insight_env_, metrics, task_settings::from_config(cfg), rules_.get(),
+        [this] { return matcher_; }, local_ocr_.get(), writer_.get(), [this] { runner_->wake(); }});
+    register_tasks(*runner_, *tasks_);
+    auto missing = missing_kinds(*runner_);
+    if (!missing.empty()) {
+        std::string list;
+        for (const auto& k : missing) {
+            list += (list.empty() ? "" : ",") + k;
+        }
+        core::log::warning("jobs.kinds_unavailable", {{"kinds", list}});
+    }
+
+    std::map<std::string, std::string> schedule_settings;
+    for (const auto& spec : core::all_settings()) {
+        std::string name(spec.name);
+        if (name.starts_with("schedule.")) {
+            schedule_settings[name] = cfg.get_string(name);
+        }
+    }
+    schedules_ = default_schedules(schedule_settings, std::chrono::hours(cfg.get_int("taxonomy.refresh_h")));
+    // Only kinds this node can run are scheduled (the others would sit pending forever).
+    auto kinds = runner_->kinds();
+    std::erase_if(schedules_, [&](const scheduled_job& j) {
+        return std::find(kinds.begin(), kinds.end(), j.kind) == kinds.end();
+    });
+    scheduler_ = std::make_unique<scheduler>(clock, schedules_, db_fire(pool_, [this] { runner_->wake(); }),
+                                             static_cast<unsigned>(std::random_device{}()));
+}
+
+service::~service() { stop(); }
+
+void service::start() {
+    runner_->start();
+    scheduler_->start();
+}
+
+void service::stop() {
+    if (scheduler_) {
+        scheduler_->stop();
+    }
+    if (runner_) {
+        runner_->stop();
+    }
+    if (local_ocr_) {
+        local_ocr_->stop();
+    }
+}
+
+}  // namespace robotoff::jobs
