@@ -165,12 +165,6 @@ void flush_in_order(std::vector<positioned>& pending, std::vector<prediction>& o
 std::string utf8(std::u32string_view s);
 std::u32string_view slice(const std::u32string& s, std::size_t start, std::size_t end);
 
-// §5.4 step 4: (value, unit) -> value in g or ml and that unit; nullopt for an unknown unit.
-std::optional<std::pair<double, std::string>> normalize_weight(double value, std::string_view unit);
-
-// §5.14 step 1: lower-case, ASCII fold, "'" and "-" -> space.
-std::u32string normalize_location_text(std::u32string_view t);
-
 // One function per extractor (extract_<type>.cpp).
 void extract_packager_code(const document& d, const rule_data& r, std::vector<prediction>& out);
 void extract_label(const document& d, const rule_data& r, std::vector<prediction>& out);

@@ -12,8 +12,10 @@
 #include "robotoff/extract/rules.hpp"
 #include "robotoff/ocr/ocr_result.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace robotoff::extract {
@@ -51,5 +53,12 @@ std::vector<prediction> extract_timed(const ocr::ocr_result& ocr, const rules& r
 // data.source = "product_name" and automatic_processing = false.
 std::vector<prediction> extract_product_name(std::string_view product_name, const rules& r,
                                              const options& opts = {});
+
+// §5.4 step 4: (value, unit) -> value in g or ml and that unit ("fl oz", "mg", "g", "kg", "lbs", "oz", "ml",
+// "cl", "dl", "l"); nullopt for another unit. Pure.
+std::optional<std::pair<double, std::string>> normalize_weight(double value, std::string_view unit);
+
+// §5.14 step 1: lower-case, ASCII fold, "'" and "-" -> space. Pure.
+std::u32string normalize_location_text(std::u32string_view text);
 
 }  // namespace robotoff::extract
