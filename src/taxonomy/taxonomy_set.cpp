@@ -1,3 +1,4 @@
+#include "robotoff/core/file_io.hpp"
 #include "robotoff/core/log.hpp"
 #include "robotoff/taxonomy/taxonomy.hpp"
 
@@ -22,11 +23,75 @@ std::shared_ptr<const taxonomy> taxonomy_set::get(std::string_view name) const {
 void taxonomy_set::set(const std::string& name, std::shared_ptr<const taxonomy> t) {
     // The old snapshot is released outside the lock: its destructor may be long for a big taxonomy.
     std::shared_ptr<const taxonomy> old;
+    std::vector<listener> to_call;
     {
         std::lock_guard lock(mutex_);
         auto& slot = by_name_[name];
         old = std::move(slot);
-        slot = std::move(t);
+        slot = t;
+        to_call = listeners_;
+    }
+    for (const auto& fn : to_call) {
+        fn(name, t);
+    }
+}
+
+void taxonomy_set::add_listener(listener fn) {
+    std::lock_guard lock(mutex_);
+    listeners_.push_back(std::move(fn));
+}
+
+bool taxonomy_set::install_download(const std::string& name, std::string_view body, std::string_view etag,
+                                    const std::string& data_dir) {
+    std::shared_ptr<const taxonomy> fresh;
+    std::string plain;
+    try {
+        plain = core::looks_gzipped(body) ? core::gzip_decompress(body) : std::string(body);
+        fresh = taxonomy::load_json(name, plain);
+    } catch (const std::exception& e) {
+        core::log::warning("taxonomy.download_rejected", {{"taxonomy", name}, {"error", e.what()}});
+        return false;
+    }
+    const auto current = get(name);
+    if (fresh->size() == 0 || (current && fresh->size() * 2 < current->size())) {
+        core::log::warning("taxonomy.download_rejected",
+                           {{"taxonomy", name},
+                            {"nodes", fresh->size()},
+                            {"current_nodes", current ? current->size() : 0},
+                            {"error", "too few nodes"}});
+        return false;
+    }
+    const auto cache = std::filesystem::path(data_dir) / "taxonomies" / "cache";
+    try {
+        std::filesystem::create_directories(cache);
+        core::write_file_atomic((cache / (name + ".full.json")).string(), plain);
+        core::write_file_atomic((cache / (name + ".etag")).string(), etag);
+        // A stale gzip copy would shadow nothing (plain is looked up first) but would confuse a reader.
+        std::error_code ec;
+        std::filesystem::remove(cache / (name + ".full.json.gz"), ec);
+    } catch (const std::exception& e) {
+        // Serving the new version matters more than caching it; the next start falls back to the bundle.
+        core::log::warning("taxonomy.cache_write_failed", {{"taxonomy", name}, {"error", e.what()}});
+    }
+    set(name, std::move(fresh));
+    core::log::info("taxonomy.swapped", {{"taxonomy", name}, {"etag", etag}});
+    return true;
+}
+
+std::optional<std::string> taxonomy_set::cached_etag(const std::string& name, const std::string& data_dir) {
+    const auto path = std::filesystem::path(data_dir) / "taxonomies" / "cache" / (name + ".etag");
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) {
+        return std::nullopt;
+    }
+    try {
+        std::string etag = core::read_file(path.string());
+        if (etag.empty()) {
+            return std::nullopt;
+        }
+        return etag;
+    } catch (const core::io_error&) {
+        return std::nullopt;
     }
 }
 

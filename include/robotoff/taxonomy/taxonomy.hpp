@@ -101,9 +101,25 @@ public:
     // Missing ones are reported in the returned list (and logged). Blocks (file I/O + parsing).
     std::vector<std::string> load_from_dirs(const std::string& data_dir);
 
+    // Job download_taxonomies (pipeline.md §11.4), after a 200 answer: parses `body` (plain or gzip), refuses
+    // an empty taxonomy or one with fewer than half the nodes of the current one, then writes it to
+    // `data_dir/taxonomies/cache/<name>.full.json` (atomically, with `etag` in `<name>.etag`) and swaps it in.
+    // Returns false, keeping the current version, when the download is bad (logged). Blocks; the HTTP GET
+    // itself (If-None-Match: cached_etag()) belongs to the caller.
+    bool install_download(const std::string& name, std::string_view body, std::string_view etag,
+                          const std::string& data_dir);
+    // The ETag stored with the cached copy, or nullopt.
+    static std::optional<std::string> cached_etag(const std::string& name, const std::string& data_dir);
+
+    // Called after every set() with the name and the new taxonomy (outside the lock, on the setter's
+    // thread): the owner rebuilds what depends on it (category matcher). Register before sharing the set.
+    using listener = std::function<void(const std::string& name, const std::shared_ptr<const taxonomy>& t)>;
+    void add_listener(listener fn);
+
 private:
     mutable std::mutex mutex_;
     std::unordered_map<std::string, std::shared_ptr<const taxonomy>> by_name_;
+    std::vector<listener> listeners_;
 };
 
 // Country code ("fr", "uk", "world") -> country tag via property country_code_2 (case-insensitive);

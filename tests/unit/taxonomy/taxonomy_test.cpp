@@ -1,10 +1,15 @@
 // Taxonomy operations on a small hand-written export: parsing, links, fallbacks, synonyms, swaps.
+#include "robotoff/core/file_io.hpp"
 #include "robotoff/taxonomy/taxonomy.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 using robotoff::taxonomy::taxonomy;
@@ -150,4 +155,56 @@ TEST_CASE("taxonomy_set: snapshots survive a swap", "[unit]") {
         });
     }
     CHECK_FALSE(bad);
+}
+
+TEST_CASE("taxonomy_set: downloads are validated, cached with their ETag, swapped and announced", "[unit]") {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() / ("robotoff_taxonomy_" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir / "taxonomies");
+    {
+        std::ofstream bundled(dir / "taxonomies" / "labels.full.json");
+        bundled << R"({"en:a": {"name": {"en": "A"}}, "en:b": {"name": {"en": "B"}, "parents": ["en:a"]}})";
+    }
+    taxonomy_set set;
+    std::vector<std::pair<std::string, std::size_t>> announced;
+    set.add_listener([&](const std::string& name, const std::shared_ptr<const taxonomy>& t) {
+        announced.emplace_back(name, t ? t->size() : 0);
+    });
+    const auto missing = set.load_from_dirs(dir.string());
+    CHECK(missing.size() == 7);  // only labels exists here
+    REQUIRE(set.get("labels"));
+    CHECK(set.get("labels")->size() == 2);
+    REQUIRE(announced.size() == 1);
+    CHECK(announced[0] == std::pair<std::string, std::size_t>{"labels", 2});
+    CHECK_FALSE(taxonomy_set::cached_etag("labels", dir.string()));
+
+    CHECK_FALSE(set.install_download("labels", "{not json", "\"e1\"", dir.string()));
+    CHECK_FALSE(set.install_download("labels", "{}", "\"e1\"", dir.string()));                        // empty
+    CHECK(set.get("labels")->size() == 2);
+    CHECK(announced.size() == 1);
+
+    const std::string three = R"({"en:a": {}, "en:b": {}, "en:c": {"parents": ["en:a"]}})";
+    CHECK(set.install_download("labels", robotoff::core::gzip_compress(three), "\"e2\"", dir.string()));
+    CHECK(set.get("labels")->size() == 3);
+    CHECK(set.get("labels")->is_descendant("en:c", "en:a"));
+    CHECK(taxonomy_set::cached_etag("labels", dir.string()) == std::optional<std::string>("\"e2\""));
+    CHECK(announced.size() == 2);
+    CHECK_FALSE(set.install_download("labels", R"({"en:a": {}})", "\"e3\"", dir.string()));  // 1 of 3 nodes
+    CHECK(set.get("labels")->size() == 3);
+    CHECK(taxonomy_set::cached_etag("labels", dir.string()) == std::optional<std::string>("\"e2\""));
+
+    // A restart prefers the cached copy over the bundled one.
+    taxonomy_set restarted;
+    restarted.load_from_dirs(dir.string());
+    CHECK(restarted.get("labels")->size() == 3);
+    // A corrupt cache falls back to the bundle.
+    {
+        std::ofstream corrupt(dir / "taxonomies" / "cache" / "labels.full.json");
+        corrupt << "{broken";
+    }
+    taxonomy_set fallback;
+    fallback.load_from_dirs(dir.string());
+    CHECK(fallback.get("labels")->size() == 2);
+    fs::remove_all(dir);
 }
