@@ -80,7 +80,8 @@ application::application(const core::config& cfg)
       pool_(pool_settings_from(cfg)),
       handler_pool_("handler", static_cast<std::size_t>(cfg.get_int("http.handler_threads")),
                     static_cast<std::size_t>(cfg.get_int("http.max_queued_requests"))),
-      system_services_{metrics_, router_, health_checks_, std::string(core::version()), hostname()} {
+      system_services_{metrics_, router_, health_checks_, std::string(core::version()), hostname()},
+      question_services_(cfg, pool_, nullptr) {
     metrics_.describe("robotoffd_db_pool_in_use", core::metrics_registry::kind::gauge, "DB connections in use");
     metrics_.describe("robotoffd_db_pool_idle", core::metrics_registry::kind::gauge, "DB connections idle");
     metrics_.describe("robotoffd_db_pool_waiting", core::metrics_registry::kind::gauge,
@@ -102,7 +103,7 @@ application::application(const core::config& cfg)
 application::~application() = default;
 
 void application::build_routes() {
-    add_all_routes(router_, route_context{system_services_});
+    add_all_routes(router_, route_context{system_services_, question_services_});
 }
 
 bool application::wait_for_database(const sigset_t& signals) {

@@ -8,6 +8,7 @@
 // http.shutdown_grace_ms -> stop handler pool -> close the pool -> exit 0. A second signal exits at once.
 // Threads: main thread (signals, systemd watchdog), HTTP I/O threads, handler pool threads.
 
+#include "robotoff/api/question_routes.hpp"
 #include "robotoff/api/system_routes.hpp"
 #include "robotoff/core/config.hpp"
 #include "robotoff/core/metrics.hpp"
@@ -41,6 +42,7 @@ private:
     core::thread_pool handler_pool_;
     http::router router_;
     api::system_services system_services_;
+    api::question_services question_services_;
     std::unique_ptr<http::server> server_;
 };
 

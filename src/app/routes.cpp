@@ -5,6 +5,9 @@ namespace robotoff::app {
 void add_all_routes(http::router& router, const route_context& ctx) {
     // Operations (api.md §9).
     api::add_system_routes(router, ctx.system);
+    // Questions (api.md §6) and the annotation page (GET /, /ui/...).
+    api::add_question_routes(router, ctx.questions);
+    api::add_ui_routes(router, ctx.questions);
 }
 
 }  // namespace robotoff::app

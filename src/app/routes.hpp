@@ -1,6 +1,7 @@
 #pragma once
 // The route table of the daemon, in one place (STYLE.md: an explicit table, no self-registration).
 
+#include "robotoff/api/question_routes.hpp"
 #include "robotoff/api/system_routes.hpp"
 #include "robotoff/http/router.hpp"
 
@@ -9,6 +10,7 @@ namespace robotoff::app {
 // Everything the route groups need; the application fills it.
 struct route_context {
     api::system_services& system;
+    api::question_services& questions;
 };
 
 void add_all_routes(http::router& router, const route_context& ctx);

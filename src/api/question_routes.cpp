@@ -1,0 +1,275 @@
+#include "robotoff/api/question_routes.hpp"
+
+#include "robotoff/api/caller.hpp"
+#include "robotoff/core/errors.hpp"
+#include "robotoff/core/json.hpp"
+#include "robotoff/core/log.hpp"
+#include "robotoff/questions/store.hpp"
+
+#include <algorithm>
+#include <climits>
+
+namespace robotoff::api {
+
+question_services::question_services(const core::config& cfg, db::pool& pool,
+                                     const taxonomy::taxonomy_set* taxonomies)
+    : pool_(pool), taxonomies_(taxonomies), images_url_(cfg.get_string("off.images_url")), tld_(cfg.tld()),
+      i18n_dir_(cfg.get_string("i18n.dir")) {
+    const std::string data_dir = cfg.get_string("data.dir");
+    if (taxonomies_ == nullptr) {
+        own_taxonomies_ = std::make_unique<taxonomy::taxonomy_set>();
+        own_taxonomies_->load_from_dirs(data_dir);
+        taxonomies_ = own_taxonomies_.get();
+    }
+    const std::string logos_path = data_dir + "/label_logos.json";
+    logos_ = questions::label_logos::load_file(logos_path);
+    if (logos_.size() == 0) {
+        core::log::warning("questions.label_logos_missing", {{"path", logos_path}});
+    }
+    messages_ = questions::catalog::load(i18n_dir_);
+    core::log::info("questions.ready", {{"languages", static_cast<long long>(messages_->languages().size())},
+                                        {"label_logos", static_cast<long long>(logos_.size())}});
+}
+
+std::shared_ptr<const questions::catalog> question_services::messages() const {
+    std::lock_guard lock(mutex_);
+    return messages_;
+}
+
+void question_services::reload_messages() {
+    auto fresh = questions::catalog::load(i18n_dir_);
+    std::lock_guard lock(mutex_);
+    messages_ = std::move(fresh);
+}
+
+namespace {
+
+core::server_type server_type_of(const http::request& req) {
+    auto value = req.params.get("server_type");
+    if (!value) {
+        return core::server_type::off;
+    }
+    auto parsed = core::parse_server_type(*value);
+    if (!parsed) {
+        throw core::client_error(400, "Invalid parameter", "invalid server_type: " + *value);
+    }
+    return *parsed;
+}
+
+// count >= 1, clamped to 100 on question routes (README §10).
+int count_of(const http::request& req) {
+    return static_cast<int>(std::min<long long>(req.params.get_int("count", 1, LLONG_MAX).value_or(25), 100));
+}
+
+long long page_of(const http::request& req) {
+    return req.params.get_int("page", 1, LLONG_MAX / 1000).value_or(1);
+}
+
+std::vector<std::string> countries_of(const http::request& req, const question_services& s) {
+    auto codes = req.params.get_list("countries");
+    std::vector<std::string> tags;
+    if (codes.empty()) {
+        return tags;
+    }
+    auto countries = s.taxonomies().get("countries");
+    bool unknown = false;
+    for (const auto& code : codes) {
+        auto tag = countries ? taxonomy::country_tag_for_code(*countries, code) : std::nullopt;
+        if (!tag) {
+            unknown = true;
+            break;
+        }
+        tags.push_back(*tag);
+    }
+    if (unknown) {
+        std::string list;
+        for (const auto& code : codes) {
+            list += (list.empty() ? "" : ",") + code;
+        }
+        throw core::client_error(400, "Invalid parameter", "invalid countries value: " + list);
+    }
+    return tags;
+}
+
+std::vector<std::string> campaigns_of(const http::request& req) {
+    auto campaigns = req.params.get_list("campaigns");
+    if (campaigns.empty()) {
+        if (auto single = req.params.get("campaign")) {
+            campaigns.push_back(*single);
+        }
+    }
+    return campaigns;
+}
+
+questions::voter voter_of(const http::request& req) {
+    questions::voter v;
+    v.username = caller_credentials(req).username;
+    v.device_id = caller_device_id(req);
+    return v;
+}
+
+std::vector<std::string> types_of(const http::request& req) {
+    auto requested = req.params.get_list("insight_types");
+    return questions::requested_question_types(requested, !requested.empty());
+}
+
+// Formats rows, reading the products (pictures) of the types that need them in one query.
+std::string questions_json(const question_services& s, db::connection& conn, core::server_type type,
+                           const std::vector<questions::insight_row>& rows, const std::string& lang) {
+    std::vector<std::string> barcodes;
+    for (const auto& row : rows) {
+        if (row.type == "category" || row.type == "brand") {
+            barcodes.push_back(row.barcode);
+        }
+    }
+    auto products = questions::load_products(conn, type, barcodes);
+    auto messages = s.messages();
+    questions::format_context ctx{*messages, s.taxonomies(), s.logos(), s.images_url(), s.tld()};
+    std::string out = "[";
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        auto it = products.find(rows[i].barcode);
+        auto q = questions::format_question(rows[i], lang, ctx, it == products.end() ? nullptr : &it->second);
+        out += i == 0 ? "" : ",";
+        out += questions::to_json(q);
+    }
+    out += ']';
+    return out;
+}
+
+http::response product_questions(const question_services& s, const http::request& req) {
+    const auto type = server_type_of(req);
+    const std::string barcode = core::normalize_barcode(req.path_param("barcode"));
+    const int count = count_of(req);
+    const std::string lang = req.params.get_or("lang", "en");
+    const auto types = types_of(req);
+    const auto who = voter_of(req);
+    auto conn = s.pool().acquire(req.deadline);
+    auto rows = questions::product_questions(*conn, type, barcode, types, who, count);
+    std::string body = "{\"questions\":" + questions_json(s, *conn, type, rows, lang) + ",\"status\":\"" +
+                       (rows.empty() ? "no_questions" : "found") + "\"}";
+    return http::response::json(std::move(body));
+}
+
+http::response list_questions(const question_services& s, const http::request& req,
+                              std::optional<questions::question_order> fixed_order) {
+    questions::question_order order = questions::question_order::popularity;
+    if (fixed_order) {
+        order = *fixed_order;
+    } else if (auto order_by = req.params.get("order_by")) {
+        if (*order_by == "random") {
+            order = questions::question_order::random;
+        } else if (*order_by == "confidence") {
+            order = questions::question_order::confidence;
+        } else if (*order_by != "popularity") {
+            throw core::client_error(400, "Invalid parameter", "invalid '" + *order_by + "' value for order_by parameter");
+        }
+    }
+    questions::question_filter f;
+    f.server_type = server_type_of(req);
+    const int count = count_of(req);
+    const long long page = page_of(req);
+    const std::string lang = req.params.get_or("lang", "en");
+    f.types = types_of(req);
+    f.value_tag = req.params.get("value_tag");
+    f.predictor = req.params.get("predictor");
+    f.brands = req.params.get_list("brands", 10);
+    f.countries = countries_of(req, s);
+    f.campaigns = campaigns_of(req);
+    f.include_reserved = req.params.get_bool("reserved_barcode").value_or(false);
+    f.with_image = req.params.get_bool("with_image");
+    f.exclude_voted = voter_of(req);
+
+    auto conn = s.pool().acquire(req.deadline);
+    const long long offset = order == questions::question_order::random ? 0 : (page - 1) * count;
+    auto rows = questions::list_questions(*conn, f, order, count, offset);
+    const long long total = questions::count_questions(*conn, f, 100);
+    std::string body = "{\"count\":" + std::to_string(total) +
+                       ",\"questions\":" + questions_json(s, *conn, f.server_type, rows, lang) + ",\"status\":\"" +
+                       (rows.empty() ? "no_questions" : "found") + "\"}";
+    return http::response::json(std::move(body));
+}
+
+http::response unanswered(const question_services& s, const http::request& req) {
+    questions::unanswered_filter f;
+    f.server_type = server_type_of(req);
+    const int count = static_cast<int>(std::min<long long>(req.params.get_int("count", 1, LLONG_MAX).value_or(25), 100));
+    const long long page = page_of(req);
+    f.type = req.params.get("type");
+    f.countries = countries_of(req, s);
+    f.campaigns = campaigns_of(req);
+    f.predictor = req.params.get("predictor");
+    f.include_reserved = req.params.get_bool("reserved_barcode").value_or(false);
+    auto conn = s.pool().acquire(req.deadline);
+    auto result = questions::unanswered_questions(*conn, f, count, (page - 1) * count);
+    std::string body = "{\"count\":" + std::to_string(result.total) + ",\"questions\":[";
+    for (std::size_t i = 0; i < result.groups.size(); ++i) {
+        body += i == 0 ? "[" : ",[";
+        if (result.groups[i].first) {
+            core::append_json_string(body, *result.groups[i].first);
+        } else {
+            body += "null";
+        }
+        body += "," + std::to_string(result.groups[i].second) + "]";
+    }
+    body += std::string("],\"status\":\"") + (result.groups.empty() ? "no_questions" : "found") + "\"}";
+    return http::response::json(std::move(body));
+}
+
+std::vector<http::param_doc> list_docs(bool with_order) {
+    std::vector<http::param_doc> docs = {
+        {"count", "query", "integer", false, "1..100 (larger values are clamped), default 25"},
+        {"page", "query", "integer", false, "1-based page (ignored for random)"},
+        {"lang", "query", "string", false, "language of texts and values, default en"},
+        {"insight_types", "query", "array", false, "question types; default category,label,product_weight,brand,packaging"},
+        {"value_tag", "query", "string", false, "exact value_tag"},
+        {"brands", "query", "array", false, "brand tags (any of, first 10)"},
+        {"countries", "query", "array", false, "country codes (any of)"},
+        {"campaigns", "query", "array", false, "campaigns (all of)"},
+        {"predictor", "query", "string", false, "exact predictor"},
+        {"with_image", "query", "boolean", false, "exact with_image"},
+        {"reserved_barcode", "query", "boolean", false, "true: include reserved barcodes"},
+        {"server_type", "query", "string", false, "off, obf, opff, opf, off_pro"},
+        {"device_id", "query", "string", false, "anonymous voter id"},
+    };
+    if (with_order) {
+        docs.push_back({"order_by", "query", "string", false, "popularity (default), random or confidence"});
+    }
+    return docs;
+}
+
+}  // namespace
+
+void add_question_routes(http::router& router, question_services& services) {
+    auto& s = services;
+    router.add({"GET", "/api/v1/questions/random",
+                [&s](const http::request& r) { return list_questions(s, r, questions::question_order::random); },
+                "Random questions", list_docs(false), "questions"});
+    router.add({"GET", "/api/v1/questions/popular",
+                [&s](const http::request& r) { return list_questions(s, r, questions::question_order::popularity); },
+                "Questions of the most scanned products", list_docs(false), "questions"});
+    router.add({"GET", "/api/v1/questions/unanswered", [&s](const http::request& r) { return unanswered(s, r); },
+                "Open insights grouped by value_tag",
+                {{"count", "query", "integer", false, "groups per page, 1..100"},
+                 {"page", "query", "integer", false, "1-based page"},
+                 {"type", "query", "string", false, "insight type"},
+                 {"countries", "query", "array", false, "country codes (any of)"},
+                 {"campaigns", "query", "array", false, "campaigns (all of)"},
+                 {"predictor", "query", "string", false, "exact predictor"},
+                 {"reserved_barcode", "query", "boolean", false, "true: include reserved barcodes"},
+                 {"server_type", "query", "string", false, "off, obf, opff, opf, off_pro"}},
+                "questions"});
+    router.add({"GET", "/api/v1/questions/{barcode}", [&s](const http::request& r) { return product_questions(s, r); },
+                "Questions about one product",
+                {{"barcode", "path", "string", true, "product barcode"},
+                 {"count", "query", "integer", false, "1..100, default 25"},
+                 {"lang", "query", "string", false, "language, default en"},
+                 {"insight_types", "query", "array", false, "question types"},
+                 {"server_type", "query", "string", false, "off, obf, opff, opf, off_pro"},
+                 {"device_id", "query", "string", false, "anonymous voter id"}},
+                "questions"});
+    router.add({"GET", "/api/v1/questions",
+                [&s](const http::request& r) { return list_questions(s, r, std::nullopt); },
+                "Questions over all products", list_docs(true), "questions"});
+}
+
+}  // namespace robotoff::api
