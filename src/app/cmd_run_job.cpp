@@ -55,7 +55,7 @@ int run_run_job(command_context& ctx) {
     db::pool pool(pool_settings_from(ctx.cfg));
     core::metrics_registry metrics;
     core::system_clock clock;
-    jobs::service svc(ctx.cfg, pool, metrics, clock, 0);
+    jobs::service svc(ctx.cfg, pool, metrics, clock, jobs::service_options{0, std::chrono::seconds(30)});
 
     std::string kind = name;
     for (const auto& s : svc.schedules()) {

@@ -5,15 +5,15 @@
 
 namespace robotoff::jobs {
 
-std::chrono::seconds retry_delay(int attempts) {
+std::chrono::seconds retry_delay(int attempts, std::chrono::seconds base) {
     if (attempts < 1) {
         attempts = 1;
     }
-    // 30 s × 2^(n−1) reaches the 1 h cap at n = 8; avoid shifting past it.
-    if (attempts >= 8) {
+    // The 1 h cap is reached long before 2^20; avoid shifting past it.
+    if (attempts >= 20) {
         return std::chrono::seconds(3600);
     }
-    long long s = 30LL << (attempts - 1);
+    long long s = static_cast<long long>(base.count()) << (attempts - 1);
     return std::chrono::seconds(std::min(s, 3600LL));
 }
 

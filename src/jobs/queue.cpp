@@ -225,7 +225,7 @@ bool mark_not_ready(db::connection& conn, long long id, const std::string& worke
 }
 
 std::string mark_failed(db::connection& conn, long long id, const std::string& worker_id, const std::string& error,
-                        int max_attempts) {
+                        int max_attempts, std::chrono::seconds retry_base) {
     std::string message = error.size() > 2000 ? error.substr(0, 2000) : error;
     db::transaction tx(conn);
     auto own = conn.exec(sql_lock_own, {id, worker_id});
@@ -235,7 +235,7 @@ std::string mark_failed(db::connection& conn, long long id, const std::string& w
     int attempts = static_cast<int>(conn.exec(sql_attempts, {id}).get_int(0, 0));
     std::string state;
     if (attempts < max_attempts) {
-        requeue_owned(conn, id, own.get_string(0, 1), own.get_string(0, 2), retry_delay(attempts), 0, std::nullopt,
+        requeue_owned(conn, id, own.get_string(0, 1), own.get_string(0, 2), retry_delay(attempts, retry_base), 0, std::nullopt,
                       message);
         state = "pending";
     } else {

@@ -151,7 +151,7 @@ void runner::execute(db::connection& conn, job& j) {
     } catch (const std::exception& e) {
         std::string state;
         try {
-            state = mark_failed(conn, j.id, owner, e.what(), settings_.max_attempts);
+            state = mark_failed(conn, j.id, owner, e.what(), settings_.max_attempts, settings_.retry_base);
         } catch (const std::exception& db_failure) {
             // The outcome could not be written: the row stays running and is reclaimed as stale.
             core::log::error("jobs.outcome_lost", {{"job_id", j.id}, {"kind", j.kind}, {"error", db_failure.what()}});

@@ -9,7 +9,7 @@
 namespace robotoff::jobs {
 
 service::service(const core::config& cfg, db::pool& pool, core::metrics_registry& metrics, const core::clock& clock,
-                 int workers_override)
+                 service_options options)
     : cfg_(cfg), pool_(pool) {
     metrics.describe("robotoffd_ocr_results_total", core::metrics_registry::kind::counter,
                      "OCR documents by engine and result");
@@ -53,9 +53,10 @@ service::service(const core::config& cfg, db::pool& pool, core::metrics_registry
     }
 
     auto rs = runner_settings::from_config(cfg);
-    if (workers_override >= 0) {
-        rs.workers = workers_override;
+    if (options.workers >= 0) {
+        rs.workers = options.workers;
     }
+    rs.retry_base = options.retry_base;
     runner_ = std::make_unique<runner>(rs, pool_, metrics);
     tasks_ = std::make_unique<task_environment>(task_environment{
         pool_, *po_, insight_env_, metrics, task_settings::from_config(cfg), rules_.get(),

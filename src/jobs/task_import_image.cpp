@@ -131,22 +131,21 @@ job_outcome run_import_image(task_environment& env, const job& j) {
         engine = "tesseract";
         json = local_ocr_json(env, s, barcode, image_id, image_url);
     }
-    std::optional<ocr::ocr_result> doc;
+    // 4. Extract. The OCR result is built in place (never moved: it keeps views into its own buffers).
+    const auto& types = extract::default_types();
+    std::vector<extract::prediction> extracted;
     try {
-        doc.emplace(ocr::parse_vision_json(json));
-    } catch (const std::exception& e) {
+        const ocr::ocr_result doc = ocr::parse_vision_json(json);
+        env.metrics.increment("robotoffd_ocr_results_total", {{"engine", engine}, {"result", "ok"}});
+        std::vector<double> seconds_by_type;
+        extracted = extract::extract_timed(doc, *env.rules, types, {}, seconds_by_type);
+        for (std::size_t i = 0; i < types.size() && i < seconds_by_type.size(); ++i) {
+            env.metrics.observe("robotoffd_extraction_duration_seconds", {{"type", types[i]}}, seconds_by_type[i]);
+        }
+    } catch (const ocr::invalid_ocr& e) {
         env.metrics.increment("robotoffd_ocr_results_total", {{"engine", engine}, {"result", "invalid"}});
         core::log::warning("jobs.ocr_invalid", {{"job_id", j.id}, {"url", ocr_url}, {"error", e.what()}});
         return job_outcome::done("invalid OCR document");
-    }
-    env.metrics.increment("robotoffd_ocr_results_total", {{"engine", engine}, {"result", "ok"}});
-
-    // 4. Extract and import.
-    const auto& types = extract::default_types();
-    std::vector<double> seconds_by_type;
-    auto extracted = extract::extract_timed(*doc, *env.rules, types, {}, seconds_by_type);
-    for (std::size_t i = 0; i < types.size() && i < seconds_by_type.size(); ++i) {
-        env.metrics.observe("robotoffd_extraction_duration_seconds", {{"type", types[i]}}, seconds_by_type[i]);
     }
     std::vector<insights::prediction> preds;
     preds.reserve(extracted.size());

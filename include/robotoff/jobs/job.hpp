@@ -38,8 +38,8 @@ struct job_outcome {
     }
 };
 
-// run_after delay after the n-th failed attempt: min(30 s × 2^(n−1), 1 h).
-std::chrono::seconds retry_delay(int attempts);
+// run_after delay after the n-th failed attempt: min(base × 2^(n−1), 1 h); base is 30 s (tests shorten it).
+std::chrono::seconds retry_delay(int attempts, std::chrono::seconds base = std::chrono::seconds(30));
 
 // Merge of a new payload into a pending job with the same kind and dedup_key (§8.1). For product_updated the
 // `diffs` are merged (union of lists, later values win for scalars, objects merged recursively; an absent

@@ -54,7 +54,7 @@ bool mark_not_ready(db::connection& conn, long long id, const std::string& worke
 // Failure: pending with back-off while attempts < max_attempts, else failed. Returns the new state
 // ("pending" or "failed"), or empty when the row was no longer ours.
 std::string mark_failed(db::connection& conn, long long id, const std::string& worker_id, const std::string& error,
-                        int max_attempts);
+                        int max_attempts, std::chrono::seconds retry_base = std::chrono::seconds(30));
 
 // Renews locked_at of the given running jobs of this worker (heartbeat). Returns rows renewed.
 long long heartbeat(db::connection& conn, const std::vector<long long>& ids, const std::string& worker_id);

@@ -46,6 +46,7 @@ struct runner_settings {
     std::chrono::milliseconds poll_interval{5000};
     std::chrono::seconds lease{900};
     std::chrono::seconds heartbeat{30};
+    std::chrono::seconds retry_base{30};   // back-off base of pipeline.md §8.1 (tests shorten it)
     std::string database_url;            // for the LISTEN connection
     int connect_timeout_s = 5;
 

@@ -27,11 +27,16 @@ class rules;
 
 namespace robotoff::jobs {
 
+struct service_options {
+    int workers = -1;                          // >= 0 replaces jobs.workers (run-job: 0)
+    std::chrono::seconds retry_base{30};       // back-off base (tests shorten it)
+};
+
 class service {
 public:
-    // Loads data files (blocking, seconds). `workers_override` >= 0 replaces jobs.workers (run-job: 0).
+    // Loads data files (blocking, seconds).
     service(const core::config& cfg, db::pool& pool, core::metrics_registry& metrics, const core::clock& clock,
-            int workers_override = -1);
+            service_options options = {});
     ~service();
     service(const service&) = delete;
     service& operator=(const service&) = delete;

@@ -1,0 +1,243 @@
+// End to end inside one process: webhook routes -> durable jobs -> workers -> Product Opener (the fake one,
+// over HTTP) -> extraction -> predictions and insights in PostgreSQL; automatic processing writes back to
+// the fake Product Opener; Product Opener failures are retried until it recovers.
+
+#include "fake_po/fake_po.hpp"
+#include "robotoff/api/webhook_routes.hpp"
+#include "robotoff/core/config.hpp"
+#include "robotoff/core/errors.hpp"
+#include "robotoff/db/pool.hpp"
+#include "robotoff/jobs/service.hpp"
+#include "support/test_support.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace robotoff;
+using namespace std::chrono;
+
+namespace {
+
+struct stack {
+    testing::temp_database db;
+    testing::fake_po po;
+    core::config cfg;
+    db::pool pool;
+    core::metrics_registry metrics;
+    core::system_clock clock;
+    jobs::service svc;
+    http::router router;
+    api::webhook_services hooks;
+
+    explicit stack(std::map<std::string, std::string> extra = {})
+        : cfg(core::config::from_values(settings(po, db, std::move(extra)))),
+          pool(pool_settings(db)),
+          svc(cfg, pool, metrics, clock, jobs::service_options{2, seconds(1)}),
+          hooks{api::webhook_settings::from_config(cfg), pool, [this] { svc.jobs().wake(); }} {
+        api::add_webhook_routes(router, hooks);
+        svc.jobs().start();
+    }
+    ~stack() { svc.stop(); }
+
+    static std::map<std::string, std::string> settings(const testing::fake_po& po, const testing::temp_database& db,
+                                                       std::map<std::string, std::string> extra) {
+        std::map<std::string, std::string> v = {
+            {"database.url", db.url()},         {"off.world_url", po.url()},   {"off.images_url", po.url()},
+            {"off.static_url", po.url()},       {"data.dir", testing::shared_path("data")},
+            {"ocr.backend", "gcv"},             {"jobs.poll_interval_ms", "200"},
+            {"jobs.updated_product_wait_s", "0"}, {"off.user", "roboto-app"}, {"off.password", "secret"},
+            {"ocr.cache_dir", testing::make_temp_dir()}};
+        for (auto& [k, val] : extra) {
+            v[k] = val;
+        }
+        return v;
+    }
+    static db::pool_settings pool_settings(const testing::temp_database& db) {
+        db::pool_settings s;
+        s.url = db.url();
+        s.size = 8;
+        return s;
+    }
+
+    http::response call(const std::string& method, const std::string& path,
+                        const std::vector<std::pair<std::string, std::string>>& params,
+                        const std::vector<std::pair<std::string, std::string>>& headers = {}) {
+        http::request req;
+        req.method = method;
+        req.path = path;
+        req.peer_address = "127.0.0.1";
+        req.request_id = "test";
+        req.deadline = steady_clock::now() + seconds(10);
+        req.headers = headers;
+        for (const auto& [k, v] : params) {
+            req.params.add(k, v);
+        }
+        auto m = router.match(method, path);
+        REQUIRE(m.matched);
+        try {
+            return m.matched->fn(req);
+        } catch (const core::client_error& e) {
+            return http::response::error(e.status(), e.title(), e.description());
+        }
+    }
+
+    long long scalar(const std::string& sql) {
+        auto c = db.connect();
+        return c->exec(sql).get_int(0, 0);
+    }
+    bool all_jobs_settled() {
+        return scalar("SELECT count(*) FROM job WHERE state IN ('pending', 'running')") == 0;
+    }
+};
+
+const char* nutrition_barcode = "4903015130266";
+
+}  // namespace
+
+TEST_CASE("image import through the route: OCR JSON -> predictions -> insights, idempotent", "[integration]") {
+    stack s;
+    auto r = s.call("POST", "/api/v1/images/import",
+                    {{"barcode", nutrition_barcode},
+                     {"image_url", s.po.url() + "/images/products/490/301/513/0266/2.jpg"},
+                     {"ocr_url", s.po.url() + "/images/products/490/301/513/0266/2.json"}});
+    CHECK(r.status == 200);
+    CHECK(r.body == "{\"status\":\"scheduled\"}");
+    // The job row was committed before the answer.
+    CHECK(s.scalar("SELECT count(*) FROM job WHERE kind = 'import_image'") == 1);
+    REQUIRE(testing::eventually([&] { return s.all_jobs_settled(); }, seconds(60)));
+    CHECK(s.scalar("SELECT count(*) FROM job WHERE state = 'done'") == 1);
+    CHECK(s.scalar("SELECT count(*) FROM image WHERE barcode = '4903015130266' AND image_id = '2' AND width > 0") == 1);
+    long long predictions = s.scalar("SELECT count(*) FROM prediction WHERE barcode = '4903015130266'");
+    CHECK(predictions > 0);
+    auto c = s.db.connect();
+    auto before = c->exec("SELECT string_agg(id::text || type || coalesce(value_tag, ''), ',' ORDER BY id) "
+                          "FROM product_insight").get_optional(0, 0);
+
+    // The same delivery again: same predictions, same insights (ids kept).
+    s.call("POST", "/api/v1/images/import",
+           {{"barcode", nutrition_barcode},
+            {"image_url", s.po.url() + "/images/products/490/301/513/0266/2.jpg"},
+            {"ocr_url", s.po.url() + "/images/products/490/301/513/0266/2.json"}});
+    REQUIRE(testing::eventually([&] { return s.all_jobs_settled(); }, seconds(60)));
+    CHECK(s.scalar("SELECT count(*) FROM job WHERE state = 'done'") == 2);
+    CHECK(s.scalar("SELECT count(*) FROM prediction WHERE barcode = '4903015130266'") == predictions);
+    auto after = c->exec("SELECT string_agg(id::text || type || coalesce(value_tag, ''), ',' ORDER BY id) "
+                         "FROM product_insight").get_optional(0, 0);
+    CHECK(before == after);
+    CHECK(s.metrics.value("robotoffd_ocr_results_total", {{"engine", "gcv"}, {"result", "ok"}}) == 2);
+}
+
+TEST_CASE("webhook events: uploads, deletions, robot edits, guards", "[integration]") {
+    stack s(std::map<std::string, std::string>{{"webhooks.token", "s3cret"}});
+    auto unauth = s.call("POST", "/api/v1/webhook/product", {{"barcode", nutrition_barcode}, {"action", "updated"}});
+    CHECK(unauth.status == 401);
+    auto bad_action = s.call("POST", "/api/v1/webhook/product",
+                             {{"barcode", "1"}, {"action", "moved"}, {"token", "s3cret"}});
+    CHECK(bad_action.status == 400);
+    CHECK(bad_action.body.find("invalid_action") != std::string::npos);
+    auto bad_domain = s.call("POST", "/api/v1/webhook/product",
+                             {{"barcode", "1"}, {"action", "updated"}, {"server_domain", "api.example.com"}},
+                             {{"authorization", "Bearer s3cret"}});
+    CHECK(bad_domain.status == 400);
+    CHECK(bad_domain.body.find("invalid server_domain: api.example.com") != std::string::npos);
+    CHECK(s.scalar("SELECT count(*) FROM job") == 0);
+
+    // robotoffd's own edit: acknowledged, nothing queued.
+    auto own = s.call("POST", "/api/v1/webhook/product",
+                      {{"barcode", nutrition_barcode}, {"action", "updated"}, {"token", "s3cret"},
+                       {"comment", "[robotoff] Adding label tag 'en:organic', ID: x (automated edit)"}});
+    CHECK(own.status == 200);
+    CHECK(s.scalar("SELECT count(*) FROM job") == 0);
+
+    // An upload: one import_image (image and OCR URLs built from the barcode and id) + nothing else.
+    auto up = s.call("POST", "/api/v1/webhook/product",
+                     {{"barcode", nutrition_barcode}, {"action", "updated"},
+                      {"server_domain", "api.openfoodfacts.org"},
+                      {"diffs", R"({"uploaded_images":{"add":["2"]}})"}},
+                     {{"authorization", "Bearer s3cret"}});
+    CHECK(up.status == 200);
+    CHECK(s.scalar("SELECT count(*) FROM job WHERE kind = 'import_image' AND payload->>'ocr_url' LIKE "
+                   "'%/images/products/490/301/513/0266/2.json'") == 1);
+    CHECK(s.scalar("SELECT count(*) FROM job WHERE kind = 'product_updated'") == 0);
+    REQUIRE(testing::eventually([&] { return s.all_jobs_settled(); }, seconds(60)));
+    long long predictions = s.scalar("SELECT count(*) FROM prediction WHERE source_image = '/490/301/513/0266/2.jpg'");
+    CHECK(predictions > 0);
+
+    // Image deletion removes its predictions and open insights.
+    s.call("POST", "/api/v1/webhook/product",
+           {{"barcode", nutrition_barcode}, {"action", "updated"}, {"token", "s3cret"},
+            {"diffs", R"({"uploaded_images":{"delete":["2"]}})"}});
+    REQUIRE(testing::eventually([&] { return s.all_jobs_settled(); }, seconds(60)));
+    CHECK(s.scalar("SELECT count(*) FROM prediction WHERE source_image = '/490/301/513/0266/2.jpg'") == 0);
+    CHECK(s.scalar("SELECT count(*) FROM image WHERE image_id = '2' AND deleted") == 1);
+
+    // Product deletion: product_deleted job.
+    s.call("POST", "/api/v1/webhook/product",
+           {{"barcode", nutrition_barcode}, {"action", "deleted"}, {"token", "s3cret"}});
+    REQUIRE(testing::eventually([&] { return s.all_jobs_settled(); }, seconds(60)));
+    CHECK(s.scalar("SELECT count(*) FROM job WHERE kind = 'product_deleted' AND state = 'done'") == 1);
+}
+
+TEST_CASE("Product Opener failing for a while: jobs retry with back-off and all succeed", "[integration]") {
+    stack s;
+    // The next 3 product reads answer 500.
+    s.po.fail(500, 3, 0, "/api/v2/product/");
+    s.call("POST", "/api/v1/images/import",
+           {{"barcode", nutrition_barcode},
+            {"image_url", s.po.url() + "/images/products/490/301/513/0266/2.jpg"},
+            {"ocr_url", s.po.url() + "/images/products/490/301/513/0266/2.json"}});
+    REQUIRE(testing::eventually([&] { return s.all_jobs_settled(); }, seconds(60)));
+    auto c = s.db.connect();
+    auto row = c->exec("SELECT state, attempts, last_error FROM job WHERE kind = 'import_image'");
+    REQUIRE(row.rows() == 1);
+    CHECK(row.get_string(0, 0) == "done");
+    CHECK(row.get_int(0, 1) == 4);
+    CHECK(row.get_string(0, 2).find("HTTP 500") != std::string::npos);
+    CHECK(s.metrics.value("robotoffd_jobs_total", {{"kind", "import_image"}, {"result", "retry"}}) == 3);
+    CHECK(s.scalar("SELECT count(*) FROM prediction WHERE barcode = '4903015130266'") > 0);
+}
+
+TEST_CASE("automatic processing writes to Product Opener with the robot account", "[integration]") {
+    stack s;
+    auto c = s.db.connect();
+    // An automatic label insight whose process_after has passed (as the label importer would create it).
+    c->exec("INSERT INTO product_insight (id, barcode, type, data, timestamp, value_tag, automatic_processing, "
+            "process_after, server_type, countries, brands, n_votes, reserved_barcode, unique_scans_n) "
+            "VALUES ('6f1c2a9e-0c3d-4f7e-9a51-2b8d6e4c7a10', '4903015130266', 'label', '{}', "
+            "now() AT TIME ZONE 'UTC', 'en:organic', true, (now() AT TIME ZONE 'UTC') - interval '1 minute', "
+            "'off', '[]', '[]', 0, false, 0)");
+    auto id = s.svc.jobs().enqueue({"process_insights", R"({"dedup_key":"process_insights"})", seconds(0)}).id;
+    REQUIRE(testing::eventually([&] { return s.all_jobs_settled(); }, seconds(30)));
+    auto job = c->exec("SELECT state FROM job WHERE id = $1", {id});
+    CHECK(job.get_string(0, 0) == "done");
+    auto writes = core::parse_json(s.po.writes());
+    REQUIRE(writes.IsArray());
+    REQUIRE(writes.Size() == 1);
+    const auto& w = writes[0];
+    CHECK(std::string(w["path"].GetString()) == "/cgi/product_jqm2.pl");
+    CHECK(std::string(w["form"]["add_labels"].GetString()) == "en:organic");
+    CHECK(std::string(w["form"]["code"].GetString()) == "4903015130266");
+    CHECK(std::string(w["form"]["user_id"].GetString()) == "roboto-app");
+    CHECK(std::string(w["form"]["comment"].GetString()) ==
+          "[robotoff] Adding label tag 'en:organic', ID: 6f1c2a9e-0c3d-4f7e-9a51-2b8d6e4c7a10 (automated edit)");
+    CHECK(std::string(w["headers"]["user-agent"].GetString()).find("robotoffd/") != std::string::npos);
+    auto ins = c->exec("SELECT annotation, annotated_result FROM product_insight");
+    CHECK(ins.get_int(0, 0) == 1);
+    CHECK(ins.get_int(0, 1) == 2);
+}
+
+TEST_CASE("a failed automatic write leaves the insight open and retries later", "[integration]") {
+    stack s;
+    auto c = s.db.connect();
+    c->exec("INSERT INTO product_insight (id, barcode, type, data, timestamp, value_tag, automatic_processing, "
+            "process_after, server_type, countries, brands, n_votes, reserved_barcode, unique_scans_n) "
+            "VALUES ('7f1c2a9e-0c3d-4f7e-9a51-2b8d6e4c7a10', '4903015130266', 'label', '{}', "
+            "now() AT TIME ZONE 'UTC', 'en:organic', true, (now() AT TIME ZONE 'UTC') - interval '1 minute', "
+            "'off', '[]', '[]', 0, false, 0)");
+    s.po.fail(503, 1, 0, "/cgi/");
+    s.svc.jobs().enqueue({"process_insights", R"({"dedup_key":"process_insights"})", seconds(0)});
+    REQUIRE(testing::eventually([&] { return s.all_jobs_settled(); }, seconds(30)));
+    auto ins = c->exec("SELECT annotation IS NULL, process_after > (now() AT TIME ZONE 'UTC') + interval '50 minutes' "
+                       "FROM product_insight");
+    CHECK(ins.get_bool(0, 0));
+    CHECK(ins.get_bool(0, 1));
+}
