@@ -81,7 +81,8 @@ application::application(const core::config& cfg)
       handler_pool_("handler", static_cast<std::size_t>(cfg.get_int("http.handler_threads")),
                     static_cast<std::size_t>(cfg.get_int("http.max_queued_requests"))),
       system_services_{metrics_, router_, health_checks_, std::string(core::version()), hostname()},
-      question_services_(cfg, pool_, nullptr) {
+      question_services_(cfg, pool_, nullptr),
+      insight_services_(cfg, pool_, &question_services_.taxonomies()) {
     metrics_.describe("robotoffd_db_pool_in_use", core::metrics_registry::kind::gauge, "DB connections in use");
     metrics_.describe("robotoffd_db_pool_idle", core::metrics_registry::kind::gauge, "DB connections idle");
     metrics_.describe("robotoffd_db_pool_waiting", core::metrics_registry::kind::gauge,
@@ -103,7 +104,7 @@ application::application(const core::config& cfg)
 application::~application() = default;
 
 void application::build_routes() {
-    add_all_routes(router_, route_context{system_services_, question_services_});
+    add_all_routes(router_, route_context{system_services_, question_services_, insight_services_});
 }
 
 bool application::wait_for_database(const sigset_t& signals) {

@@ -8,6 +8,7 @@
 // http.shutdown_grace_ms -> stop handler pool -> close the pool -> exit 0. A second signal exits at once.
 // Threads: main thread (signals, systemd watchdog), HTTP I/O threads, handler pool threads.
 
+#include "robotoff/api/insights_routes.hpp"
 #include "robotoff/api/question_routes.hpp"
 #include "robotoff/api/system_routes.hpp"
 #include "robotoff/core/config.hpp"
@@ -43,6 +44,7 @@ private:
     http::router router_;
     api::system_services system_services_;
     api::question_services question_services_;
+    api::insight_services insight_services_;
     std::unique_ptr<http::server> server_;
 };
 

@@ -8,6 +8,8 @@ void add_all_routes(http::router& router, const route_context& ctx) {
     // Questions (api.md §6) and the annotation page (GET /, /ui/...).
     api::add_question_routes(router, ctx.questions);
     api::add_ui_routes(router, ctx.questions);
+    // Insights, predictions, annotation, prediction import (api.md §4, §5).
+    api::add_insight_routes(router, ctx.insights);
 }
 
 }  // namespace robotoff::app

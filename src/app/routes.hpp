@@ -1,6 +1,7 @@
 #pragma once
 // The route table of the daemon, in one place (STYLE.md: an explicit table, no self-registration).
 
+#include "robotoff/api/insights_routes.hpp"
 #include "robotoff/api/question_routes.hpp"
 #include "robotoff/api/system_routes.hpp"
 #include "robotoff/http/router.hpp"
@@ -11,6 +12,7 @@ namespace robotoff::app {
 struct route_context {
     api::system_services& system;
     api::question_services& questions;
+    api::insight_services& insights;
 };
 
 void add_all_routes(http::router& router, const route_context& ctx);
