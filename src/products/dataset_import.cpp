@@ -234,7 +234,8 @@ dataset_import_summary import_dataset(db::connection& conn, const std::string& p
                 }
                 doc.SetNull();
                 value_alloc.Clear();
-                doc.Parse(line.data(), line.size());
+                // In situ: strings point into the line buffer instead of being copied.
+                doc.ParseInsitu(line.data());
                 if (doc.HasParseError() || !doc.IsObject()) {
                     ++summary.corrupt;
                     if (summary.corrupt_line_numbers.size() < 100) {

@@ -79,6 +79,8 @@ CREATE INDEX product_insight_process_after_idx ON product_insight (process_after
     WHERE annotation IS NULL AND process_after IS NOT NULL;
 CREATE INDEX product_insight_popularity_idx ON product_insight (server_type, type, unique_scans_n DESC)
     WHERE annotation IS NULL AND automatic_processing = false;
+-- Listing by popularity whatever the annotation state (GET /api/v1/insights?order_by=popularity).
+CREATE INDEX product_insight_type_popularity_idx ON product_insight (server_type, type, unique_scans_n DESC);
 CREATE INDEX product_insight_username_idx ON product_insight (username) WHERE username IS NOT NULL;
 CREATE INDEX product_insight_random_idx ON product_insight (server_type, type, random_key)
     WHERE annotation IS NULL;
