@@ -64,6 +64,15 @@ int block_turn(const tesseract::ResultIterator& it) {
     }
 }
 
+bool is_blank(const char* text) {
+    for (const char* p = text; *p; ++p) {
+        if (!std::isspace(static_cast<unsigned char>(*p))) {
+            return false;
+        }
+    }
+    return true;
+}
+
 // Drops words without symbols, then paragraphs without words, then empty blocks.
 void prune(ocr_page& page) {
     for (auto& block : page.blocks) {
@@ -200,7 +209,8 @@ ocr_page engine::recognize_upright(const gray_image& upright, const upright_tran
                 after = break_type::space;
             }
             std::unique_ptr<char, text_deleter> text(it->GetUTF8Text(RIL_SYMBOL));
-            if (text && *text) {
+            // LSTM sometimes emits blank "symbols" (table rules, noise): they would become words made of spaces.
+            if (text && !is_blank(text.get())) {
                 word.symbols.push_back({text.get(), it->Confidence(RIL_SYMBOL) / 100.0, after});
             } else if (after != break_type::none && !word.symbols.empty()) {
                 word.symbols.back().after = after;

@@ -42,10 +42,10 @@ ocr_service::ocr_service(const service_settings& settings) : settings_(settings)
         stop();
         std::rethrow_exception(failure);
     }
-    core::log::info("ocr.started", {{"threads", count},
-                                    {"max_queued", settings_.max_queued},
-                                    {"languages", settings_.engine.languages},
-                                    {"tesseract", tesseract_version()}});
+    core::log::debug("ocr.started", {{"threads", count},
+                                     {"max_queued", settings_.max_queued},
+                                     {"languages", settings_.engine.languages},
+                                     {"tesseract", tesseract_version()}});
 }
 
 ocr_service::~ocr_service() {

@@ -8,8 +8,12 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "robotoff/core/file_io.hpp"
+
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <string>
 
@@ -35,6 +39,30 @@ cv::Mat view(const gray_image& image) {
 }
 
 }  // namespace
+
+std::string read_image_file(const std::string& path, const image_limits& limits) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec) {
+        throw core::io_error("cannot read " + path + ": " + ec.message());
+    }
+    if (size > limits.max_bytes) {
+        throw image_error(image_problem::too_many_bytes,
+                          "image of " + std::to_string(size) + " bytes is over the limit of " +
+                              std::to_string(limits.max_bytes) + " bytes (ocr.max_image_bytes)");
+    }
+    std::ifstream in(path, std::ios::binary);
+    std::string bytes(static_cast<std::size_t>(size), '\0');
+    if (!in || !in.read(bytes.data(), static_cast<std::streamsize>(size))) {
+        throw core::io_error("cannot read " + path);
+    }
+    return bytes;
+}
+
+bool looks_like_image(std::string_view bytes) {
+    return bytes.substr(0, 3) == "\xFF\xD8\xFF" || bytes.substr(0, 8) == "\x89PNG\r\n\x1A\n" ||
+           (bytes.size() >= 12 && bytes.substr(0, 4) == "RIFF" && bytes.substr(8, 4) == "WEBP");
+}
 
 decoded_image decode_gray(std::string_view bytes, const image_limits& limits) {
     if (bytes.size() > limits.max_bytes) {

@@ -7,6 +7,7 @@
 #include "robotoff/ocr_engine/image_probe.hpp"
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -30,6 +31,13 @@ struct decoded_image {
     image_header header;
     gray_image gray;
 };
+
+// Reads an image file, refusing it on its size before reading (image_error too_many_bytes); other problems
+// are core::io_error naming the path. Blocking.
+std::string read_image_file(const std::string& path, const image_limits& limits);
+
+// True when the bytes start like a JPEG, PNG or WebP file (no validation beyond the signature).
+bool looks_like_image(std::string_view bytes);
 
 // Checks the byte size, probes the header, checks width x height, then decodes. Throws image_error
 // (too_many_bytes, too_many_pixels, unsupported, corrupt; the decoded size must match the header).
