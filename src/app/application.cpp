@@ -93,6 +93,22 @@ application::application(const core::config& cfg)
         m.set_gauge("robotoffd_db_pool_idle", {}, static_cast<double>(s.idle));
         m.set_gauge("robotoffd_db_pool_waiting", {}, static_cast<double>(s.waiting));
     });
+    jobs::service_options job_options;
+    job_options.taxonomies = &question_services_.taxonomies();
+    jobs_ = std::make_unique<jobs::service>(cfg, pool_, metrics_, clock_, job_options);
+    insight_services_.writer = &jobs_->writer();
+    webhook_services_ = std::make_unique<api::webhook_services>(
+        api::webhook_services{api::webhook_settings::from_config(cfg), pool_, [this] { jobs_->jobs().wake(); }});
+    health_checks_.push_back({"jobs", [this] {
+                                  auto conn = pool_.acquire(std::chrono::steady_clock::now() + std::chrono::seconds(5));
+                                  auto r = conn->exec("SELECT count(*) FILTER (WHERE run_after < now() - interval "
+                                                      "'15 minutes'), count(*) FROM job WHERE state = 'pending'");
+                                  const long long overdue = r.get_int(0, 0);
+                                  const long long pending = r.get_int(0, 1);
+                                  const bool ok = overdue == 0 && pending < 10000;
+                                  return api::check_result{ok, std::to_string(pending) + " pending, " +
+                                                                   std::to_string(overdue) + " overdue"};
+                              }});
     health_checks_.push_back({"postgres", [this] {
                                   auto conn = pool_.acquire(std::chrono::steady_clock::now() + std::chrono::seconds(5));
                                   conn->exec("SELECT 1");
@@ -104,7 +120,8 @@ application::application(const core::config& cfg)
 application::~application() = default;
 
 void application::build_routes() {
-    add_all_routes(router_, route_context{system_services_, question_services_, insight_services_});
+    add_all_routes(router_, route_context{system_services_, question_services_, insight_services_,
+                                          webhook_services_.get()});
 }
 
 bool application::wait_for_database(const sigset_t& signals) {
@@ -181,6 +198,7 @@ int application::run() {
         return 0;
     }
 
+    jobs_->start();
     sd_notify(0, "READY=1");
     core::log::info("startup.ready", {{"port", server_->port()}});
 
@@ -207,6 +225,8 @@ int application::run() {
     second_signal.detach();  // it ends with the process; nothing to join on the normal path
 
     server_->stop(std::chrono::milliseconds(cfg_.get_int("http.shutdown_grace_ms")));
+    // Scheduler first, then workers: running jobs finish; pending ones stay in the table.
+    jobs_->stop();
     handler_pool_.stop();
     pool_.close();
     core::log::info("shutdown.done");

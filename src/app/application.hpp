@@ -11,6 +11,8 @@
 #include "robotoff/api/insights_routes.hpp"
 #include "robotoff/api/question_routes.hpp"
 #include "robotoff/api/system_routes.hpp"
+#include "robotoff/api/webhook_routes.hpp"
+#include "robotoff/jobs/service.hpp"
 #include "robotoff/core/config.hpp"
 #include "robotoff/core/metrics.hpp"
 #include "robotoff/core/thread_pool.hpp"
@@ -45,6 +47,9 @@ private:
     api::system_services system_services_;
     api::question_services question_services_;
     api::insight_services insight_services_;
+    core::system_clock clock_;
+    std::unique_ptr<jobs::service> jobs_;                   // workers, scheduler, Product Opener client
+    std::unique_ptr<api::webhook_services> webhook_services_;
     std::unique_ptr<http::server> server_;
 };
 

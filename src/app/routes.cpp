@@ -10,6 +10,10 @@ void add_all_routes(http::router& router, const route_context& ctx) {
     api::add_ui_routes(router, ctx.questions);
     // Insights, predictions, annotation, prediction import (api.md §4, §5).
     api::add_insight_routes(router, ctx.insights);
+    // Product Opener hooks (api.md §8.1 POST, §8.2, §8.3).
+    if (ctx.webhooks) {
+        api::add_webhook_routes(router, *ctx.webhooks);
+    }
 }
 
 }  // namespace robotoff::app

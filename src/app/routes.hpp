@@ -4,6 +4,7 @@
 #include "robotoff/api/insights_routes.hpp"
 #include "robotoff/api/question_routes.hpp"
 #include "robotoff/api/system_routes.hpp"
+#include "robotoff/api/webhook_routes.hpp"
 #include "robotoff/http/router.hpp"
 
 namespace robotoff::app {
@@ -13,6 +14,7 @@ struct route_context {
     api::system_services& system;
     api::question_services& questions;
     api::insight_services& insights;
+    api::webhook_services* webhooks = nullptr;   // Product Opener hooks (api.md §8)
 };
 
 void add_all_routes(http::router& router, const route_context& ctx);

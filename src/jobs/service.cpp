@@ -19,9 +19,13 @@ service::service(const core::config& cfg, db::pool& pool, core::metrics_registry
     writer_ = std::make_unique<po_writer>(*po_);
 
     const std::string data_dir = cfg.get_string("data.dir");
-    taxonomies_.load_from_dirs(data_dir);
+    const taxonomy::taxonomy_set* taxonomies = options.taxonomies;
+    if (!taxonomies) {
+        taxonomies_.load_from_dirs(data_dir);
+        taxonomies = &taxonomies_;
+    }
     references_ = insights::import_references::load(data_dir);
-    insight_env_.taxonomies = &taxonomies_;
+    insight_env_.taxonomies = taxonomies;
     insight_env_.references = &references_;
     insight_env_.settings.product_check = cfg.get_bool("insights.product_check");
     insight_env_.settings.automatic_processing_wait_min =
@@ -29,7 +33,7 @@ service::service(const core::config& cfg, db::pool& pool, core::metrics_registry
     insight_env_.clock = &clock;
 
     extract::category_resolver resolver;
-    if (auto categories = taxonomies_.get("categories")) {
+    if (auto categories = taxonomies->get("categories")) {
         resolver = [categories](std::string_view candidate) { return categories->canonical(candidate); };
         try {
             matcher_ = matcher::category_matcher::build(*categories, cfg.get_list("category_matcher.langs"));

@@ -30,6 +30,7 @@ namespace robotoff::jobs {
 struct service_options {
     int workers = -1;                          // >= 0 replaces jobs.workers (run-job: 0)
     std::chrono::seconds retry_base{30};       // back-off base (tests shorten it)
+    const taxonomy::taxonomy_set* taxonomies = nullptr;  // shared with the routes; null: load our own
 };
 
 class service {
