@@ -347,6 +347,13 @@ class handler(BaseHTTPRequestHandler):
         return self.send_json(404, {"status_verbose": "not found"})
 
 
+class quiet_server(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        # Clients killed mid-request (kill -9 tests) reset their connections: not an error here.
+        if not isinstance(sys.exc_info()[1], (ConnectionError, BrokenPipeError)):
+            super().handle_error(request, client_address)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--fixtures", required=True, help="fixture directory (built here when --samples is given)")
@@ -356,7 +363,7 @@ def main():
     if args.samples:
         build_fixtures(args.samples, args.fixtures)
     state.fixtures = args.fixtures
-    server = ThreadingHTTPServer(("127.0.0.1", args.port), handler)
+    server = quiet_server(("127.0.0.1", args.port), handler)
     server.daemon_threads = True
     print(server.server_address[1], flush=True)
     try:
