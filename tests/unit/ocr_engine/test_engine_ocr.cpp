@@ -85,7 +85,7 @@ TEST_CASE("photo stored sideways: OSD turns it, boxes say 'left' like Vision's",
     CHECK(robotoff::ocr::rotation_degrees(parsed.orientation_votes().value) == 90);
     const std::string text = lower_text(parsed);
     INFO(text);
-    CHECK(text.find("chocolat au lait") != std::string::npos);
+    CHECK(text.find("beurre de cacao") != std::string::npos);
     CHECK(text.find("matières grasses") != std::string::npos);
     CHECK(text.find("lait") != std::string::npos);
     CHECK(text.find("sucre") != std::string::npos);
