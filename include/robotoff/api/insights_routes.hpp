@@ -17,6 +17,7 @@
 #include "robotoff/taxonomy/taxonomy.hpp"
 
 #include <chrono>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -24,22 +25,25 @@
 
 namespace robotoff::api {
 
-// Exact counts of /insights/random are cached per filter for a few seconds (single-flight refresh), so a
-// count over millions of rows does not run on every request.
+// Exact counts of /insights/random are cached per filter (exact as of at most `ttl` ago), so a count over
+// millions of rows does not run on every request: one request computes, concurrent ones for the same filter
+// wait for it (first time) or serve the previous value (refresh).
 class count_cache {
 public:
-    explicit count_cache(std::chrono::milliseconds ttl = std::chrono::seconds(10)) : ttl_(ttl) {}
+    explicit count_cache(std::chrono::milliseconds ttl = std::chrono::seconds(60)) : ttl_(ttl) {}
     template <typename F>
     long long get(const std::string& key, F compute);
 
 private:
     struct entry {
         long long value = 0;
+        bool ready = false;        // value computed at least once
+        bool computing = false;    // one request is computing it
         std::chrono::steady_clock::time_point at;
-        bool refreshing = false;
     };
     std::chrono::milliseconds ttl_;
     std::mutex mutex_;
+    std::condition_variable computed_;
     std::map<std::string, entry> entries_;
 };
 
@@ -60,15 +64,21 @@ void add_insight_routes(http::router& router, insight_services& services);
 
 template <typename F>
 long long count_cache::get(const std::string& key, F compute) {
-    auto now = std::chrono::steady_clock::now();
     {
-        std::lock_guard lock(mutex_);
-        auto it = entries_.find(key);
-        if (it != entries_.end()) {
-            if (now - it->second.at < ttl_ || it->second.refreshing) {
-                return it->second.value;  // fresh, or someone else is refreshing: the last value serves
+        std::unique_lock lock(mutex_);
+        if (entries_.size() > 10000) {
+            entries_.clear();  // bounded: filters are client-controlled
+        }
+        for (;;) {
+            entry& e = entries_[key];
+            if (e.ready && (e.computing || std::chrono::steady_clock::now() - e.at < ttl_)) {
+                return e.value;  // fresh, or being refreshed by another request: the last value serves
             }
-            it->second.refreshing = true;
+            if (!e.computing) {
+                e.computing = true;
+                break;  // this request computes
+            }
+            computed_.wait(lock);  // first computation in flight: wait for it
         }
     }
     long long value = 0;
@@ -76,17 +86,17 @@ long long count_cache::get(const std::string& key, F compute) {
         value = compute();
     } catch (...) {
         std::lock_guard lock(mutex_);
-        auto it = entries_.find(key);
-        if (it != entries_.end()) {
-            it->second.refreshing = false;
-        }
+        entries_[key].computing = false;
+        computed_.notify_all();
         throw;
     }
     std::lock_guard lock(mutex_);
-    if (entries_.size() > 10000) {
-        entries_.clear();  // bounded: filters are client-controlled
-    }
-    entries_[key] = entry{value, std::chrono::steady_clock::now(), false};
+    entry& e = entries_[key];
+    e.value = value;
+    e.ready = true;
+    e.computing = false;
+    e.at = std::chrono::steady_clock::now();
+    computed_.notify_all();
     return value;
 }
 

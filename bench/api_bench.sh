@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# Benchmarks of issue 4 (not part of the tests):
+#   1. API: a synthetic database of 10M insights over 1M products (generated in SQL), then wrk for 30 s per
+#      route at 64 connections against build/robotoffd: /insights/{barcode}, /insights/random?type=label&
+#      countries=fr, /insights?insight_types=category&order_by=popularity. Prints req/s and latency percentiles.
+#   2. Dataset import: the 1,000-product sample replicated to 1M lines with fresh barcodes, imported with
+#      `robotoffd import-dataset` under /usr/bin/time -v (products/s and peak RSS).
+#
+# usage: bench/api_bench.sh [--api-only | --import-only] [--insights N] [--products N] [--lines N]
+#        [--duration S] [--build DIR]
+# Runs its own PostgreSQL cluster on a free port in a temporary folder (removed at the end). Needs wrk.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+. scripts/lib/pg.sh
+
+insights=10000000
+products=1000000
+lines=1000000
+duration=30
+build=build
+run_api=1
+run_import=1
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --api-only) run_import=0 ;;
+        --import-only) run_api=0 ;;
+        --insights) insights=$2; shift ;;
+        --products) products=$2; shift ;;
+        --lines) lines=$2; shift ;;
+        --duration) duration=$2; shift ;;
+        --build) build=$2; shift ;;
+        *) echo "unknown option $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+bin="$root/$build/robotoffd"
+[ -x "$bin" ] || { echo "build $bin first (cmake --build $build --target robotoffd)" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
+
+tmp=$(mktemp -d /tmp/robotoffd-bench.XXXXXX)
+chmod 755 "$tmp"
+pgdir="$tmp/pg"
+pgport=$(free_port)
+daemon_pid=""
+cleanup() {
+    if [ -n "$daemon_pid" ]; then kill "$daemon_pid" 2>/dev/null || true; wait "$daemon_pid" 2>/dev/null || true; fi
+    pg_stop "$pgdir"
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+pg_init "$pgdir"
+pg_start "$pgdir" "$pgport" fsync=off synchronous_commit=off full_page_writes=off max_connections=200 \
+    shared_buffers=2GB work_mem=64MB maintenance_work_mem=1GB max_wal_size=8GB checkpoint_timeout=30min
+psql_do() { as_pg_user "$PG_BIN/psql" -h 127.0.0.1 -p "$pgport" -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB RAM; $(uname -srm)"
+
+if [ "$run_api" = 1 ]; then
+    pg_create_db "$pgport" bench
+    url="postgresql://postgres@127.0.0.1:$pgport/bench"
+    "$bin" migrate --database.url="$url" >/dev/null 2>&1
+    echo "== generating $insights insights over $products products (SQL) =="
+    t0=$(date +%s)
+    # Indexes are dropped during the bulk load and rebuilt afterwards (much faster than maintaining them).
+    psql_do -d bench >"$tmp/indexes.sql" <<'SQL'
+SELECT indexdef || ';' FROM pg_indexes
+WHERE tablename = 'product_insight' AND indexname <> 'product_insight_pkey';
+SQL
+    psql_do -d bench -c "SELECT 'DROP INDEX ' || string_agg(indexname, ', ') FROM pg_indexes
+                         WHERE tablename = 'product_insight' AND indexname <> 'product_insight_pkey'" \
+        | psql_do -d bench
+    psql_do -d bench -v products="$products" -v insights="$insights" -f "$root/bench/api_bench_data.sql"
+    echo "rows loaded in $(( $(date +%s) - t0 )) s; rebuilding indexes"
+    psql_do -d bench -f "$tmp/indexes.sql"
+    psql_do -d bench -c "VACUUM ANALYZE product_insight" \
+        -c "VACUUM ANALYZE product"
+    psql_do -d bench -c "SELECT count(*) || ' insights, ' || count(DISTINCT barcode) || ' products, ' ||
+                                pg_size_pretty(pg_total_relation_size('product_insight')) FROM product_insight"
+    echo "database ready in $(( $(date +%s) - t0 )) s"
+
+    psql_do -d bench -c "SELECT barcode FROM product ORDER BY random() LIMIT 20000" >"$tmp/barcodes.txt"
+    cat >"$tmp/barcode.lua" <<LUA
+local codes = {}
+for line in io.lines("$tmp/barcodes.txt") do codes[#codes + 1] = line end
+math.randomseed(os.time())
+request = function()
+    return wrk.format("GET", "/api/v1/insights/" .. codes[math.random(#codes)])
+end
+LUA
+    cat >"$tmp/report.lua" <<'LUA'
+done = function(summary, latency, requests)
+    local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status +
+                   summary.errors.timeout
+    io.write(string.format("RESULT req/s=%.0f p50=%.2fms p90=%.2fms p99=%.2fms max=%.2fms requests=%d errors=%d\n",
+        summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(90) / 1000,
+        latency:percentile(99) / 1000, latency.max / 1000, summary.requests, errors))
+end
+LUA
+    cat "$tmp/report.lua" >>"$tmp/barcode.lua"
+
+    port=$(free_port)
+    "$bin" serve --database.url="$url" --http.listen=127.0.0.1:$port --data.dir="$root/../shared/data" \
+        --database.pool_size=32 --http.handler_threads=32 --log.level=warning >"$tmp/daemon.log" 2>&1 &
+    daemon_pid=$!
+    for _ in $(seq 1 300); do
+        curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null 2>&1 && break
+        sleep 0.2
+    done
+    base="http://127.0.0.1:$port"
+    bench_route() {
+        local name=$1 script=$2 path=$3
+        # Warm-up (caches, connections), then the measured run.
+        wrk -t2 -c64 -d3s -s "$script" "$base$path" >/dev/null 2>&1 || true
+        echo "== $name: wrk -t2 -c64 -d${duration}s =="
+        wrk -t2 -c64 -d"${duration}s" --latency -s "$script" "$base$path" | tee "$tmp/wrk.out" \
+            | grep -E 'Latency|Req/Sec|requests in|Non-2xx|Socket errors|RESULT|^ +(50|75|90|99)%'
+    }
+    bench_route "GET /api/v1/insights/{barcode} (random barcodes)" "$tmp/barcode.lua" "/api/v1/insights/0"
+    bench_route "GET /api/v1/insights/random?type=label&countries=fr" "$tmp/report.lua" \
+        "/api/v1/insights/random?type=label&countries=fr"
+    bench_route "GET /api/v1/insights?insight_types=category&order_by=popularity" "$tmp/report.lua" \
+        "/api/v1/insights?insight_types=category&order_by=popularity"
+    kill "$daemon_pid"
+    wait "$daemon_pid" 2>/dev/null || true
+    daemon_pid=""
+fi
+
+if [ "$run_import" = 1 ]; then
+    pg_create_db "$pgport" bench_import
+    url="postgresql://postgres@127.0.0.1:$pgport/bench_import"
+    "$bin" migrate --database.url="$url" >/dev/null 2>&1
+    dump="$tmp/products-1m.jsonl"
+    echo "== dataset import: sample replicated to $lines lines with fresh barcodes =="
+    python3 - "$root/../shared/samples/products/openfoodfacts-products-min.jsonl.gz" "$dump" "$lines" <<'PY'
+import gzip, re, sys
+src, dst, total = sys.argv[1], sys.argv[2], int(sys.argv[3])
+lines = gzip.open(src, "rb").read().splitlines()
+code = re.compile(rb'"(code|_id|id)":"[^"]*"')
+with open(dst, "wb", buffering=1 << 24) as out:
+    n = 0
+    while n < total:
+        for line in lines:
+            if n >= total:
+                break
+            fresh = b"%013d" % (2000000000000 + n)
+            out.write(code.sub(lambda m: b'"' + m.group(1) + b'":"' + fresh + b'"', line))
+            out.write(b"\n")
+            n += 1
+PY
+    ls -l "$dump" | awk '{printf "input: %.1f GB\n", $5 / 1e9}'
+    /usr/bin/time -v "$bin" import-dataset "$dump" --database.url="$url" 2>"$tmp/time.txt" | tee "$tmp/import.out"
+    grep -E 'Maximum resident set size|Elapsed \(wall clock\)|Percent of CPU' "$tmp/time.txt"
+    psql_do -d bench_import -c "SELECT count(*) || ' product rows' FROM product"
+fi
