@@ -13,6 +13,8 @@ service::service(const core::config& cfg, db::pool& pool, core::metrics_registry
     : cfg_(cfg), pool_(pool) {
     metrics.describe("robotoffd_ocr_results_total", core::metrics_registry::kind::counter,
                      "OCR documents by engine and result");
+    metrics.describe("robotoffd_dataset_download_timestamp_seconds", core::metrics_registry::kind::gauge,
+                     "When the last product dump was imported (unix seconds)");
     metrics.describe("robotoffd_extraction_duration_seconds", core::metrics_registry::kind::histogram,
                      "Extraction time per prediction type");
     po_ = std::make_unique<off::client>(off::client_settings::from_config(cfg), &metrics);
@@ -64,7 +66,7 @@ service::service(const core::config& cfg, db::pool& pool, core::metrics_registry
     runner_ = std::make_unique<runner>(rs, pool_, metrics);
     tasks_ = std::make_unique<task_environment>(task_environment{
         pool_, *po_, insight_env_, metrics, task_settings::from_config(cfg), rules_.get(),
-        [this] { return matcher_; }, local_ocr_.get(), writer_.get(), [this] { runner_->wake(); }});
+        [this] { return matcher_; }, local_ocr_.get(), writer_.get(), [this] { runner_->wake(); }, {}});
     register_tasks(*runner_, *tasks_);
     auto missing = missing_kinds(*runner_);
     if (!missing.empty()) {

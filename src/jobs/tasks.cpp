@@ -292,6 +292,10 @@ task_settings task_settings::from_config(const core::config& cfg) {
     s.retention = std::chrono::hours(24 * cfg.get_int("jobs.retention_days"));
     s.ocr_cache_dir = cfg.get_string("ocr.cache_dir");
     s.spellcheck_langs = cfg.get_list("spellcheck.langs");
+    s.matcher_langs = cfg.get_list("category_matcher.langs");
+    s.dataset_url = cfg.get_string("dataset.url");
+    s.dataset_dir = cfg.get_string("dataset.dir");
+    s.min_product_count = cfg.get_int("dataset.min_product_count");
     return s;
 }
 
@@ -365,6 +369,7 @@ void register_tasks(runner& r, task_environment& env) {
         add("process_insights", run_process_insights);
     }
     add("cleanup", run_cleanup);
+    add("download_dataset", run_download_dataset);
 }
 
 std::vector<std::string> missing_kinds(const runner& r) {

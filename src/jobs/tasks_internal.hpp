@@ -11,5 +11,6 @@ insights::prediction to_insight_prediction(const extract::prediction& p, core::s
                                            const std::string& barcode);
 
 job_outcome run_import_image(task_environment& env, const job& j);
+job_outcome run_download_dataset(task_environment& env, const job& j);
 
 }  // namespace robotoff::jobs

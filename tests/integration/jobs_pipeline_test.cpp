@@ -6,11 +6,14 @@
 #include "robotoff/api/webhook_routes.hpp"
 #include "robotoff/core/config.hpp"
 #include "robotoff/core/errors.hpp"
+#include "robotoff/core/file_io.hpp"
 #include "robotoff/db/pool.hpp"
 #include "robotoff/jobs/service.hpp"
 #include "support/test_support.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <cstdio>
 
 using namespace robotoff;
 using namespace std::chrono;
@@ -45,7 +48,9 @@ struct stack {
             {"off.static_url", po.url()},       {"data.dir", testing::shared_path("data")},
             {"ocr.backend", "gcv"},             {"jobs.poll_interval_ms", "200"},
             {"jobs.updated_product_wait_s", "0"}, {"off.user", "roboto-app"}, {"off.password", "secret"},
-            {"ocr.cache_dir", testing::make_temp_dir()}};
+            {"ocr.cache_dir", testing::make_temp_dir()},
+            {"dataset.url", po.url() + "/data/openfoodfacts-products.jsonl.gz"},
+            {"dataset.dir", testing::make_temp_dir()}};
         for (auto& [k, val] : extra) {
             v[k] = val;
         }
@@ -240,4 +245,48 @@ TEST_CASE("a failed automatic write leaves the insight open and retries later", 
                        "FROM product_insight");
     CHECK(ins.get_bool(0, 0));
     CHECK(ins.get_bool(0, 1));
+}
+
+TEST_CASE("download_dataset: streamed download, integrity, import, minified copy, ETag", "[integration]") {
+    const std::string dir = testing::make_temp_dir();
+    stack s(std::map<std::string, std::string>{{"dataset.dir", dir}, {"dataset.min_product_count", "900"}});
+    auto first = s.svc.jobs().enqueue({"download_dataset", R"({"dedup_key":"download_dataset"})", seconds(0)}).id;
+    REQUIRE(testing::eventually([&] { return s.all_jobs_settled(); }, seconds(120)));
+    auto c = s.db.connect();
+    CHECK(c->exec("SELECT state FROM job WHERE id = $1", {first}).get_string(0, 0) == "done");
+    CHECK(s.scalar("SELECT count(*) FROM product WHERE source = 'dump'") == 1000);
+    std::string etag = core::read_file(dir + "/products-etag.txt");
+    CHECK(etag.size() == 41);  // sha1 hex + newline, quotes removed
+    std::size_t min_lines = 0;
+    core::line_reader reader(dir + "/products-min.jsonl.gz");
+    std::string line;
+    bool has_image_ids = false;
+    while (reader.next(line)) {
+        ++min_lines;
+        has_image_ids = has_image_ids || line.find("\"image_ids\":[\"") != std::string::npos;
+    }
+    CHECK(min_lines == 1000);
+    CHECK(has_image_ids);
+    // The GET route reports the ETag.
+    auto r = s.call("GET", "/api/v1/products/dataset", {});
+    CHECK(r.body == "{\"etag\":\"" + etag.substr(0, 40) + "\"}");
+
+    // Second run: the HEAD answers the same ETag, nothing is downloaded.
+    s.po.reset();
+    auto post = s.call("POST", "/api/v1/products/dataset", {});
+    CHECK(post.body == "{\"status\":\"scheduled\"}");
+    REQUIRE(testing::eventually([&] { return s.all_jobs_settled(); }, seconds(60)));
+    auto reads = core::parse_json(s.po.reads());
+    REQUIRE(reads.Size() == 1);
+    CHECK(std::string(reads[0]["method"].GetString()) == "HEAD");
+
+    // A dump smaller than dataset.min_product_count fails the integrity check and is discarded.
+    std::remove((dir + "/products-etag.txt").c_str());
+    stack strict(std::map<std::string, std::string>{{"dataset.dir", testing::make_temp_dir()},
+                                                    {"dataset.min_product_count", "5000"},
+                                                    {"jobs.max_attempts", "1"}});
+    strict.svc.jobs().enqueue({"download_dataset", R"({"dedup_key":"download_dataset"})", seconds(0)});
+    REQUIRE(testing::eventually([&] { return strict.all_jobs_settled(); }, seconds(60)));
+    CHECK(strict.scalar("SELECT count(*) FROM job WHERE state = 'failed' AND last_error LIKE '%integrity%'") == 1);
+    CHECK(strict.scalar("SELECT count(*) FROM product") == 0);
 }

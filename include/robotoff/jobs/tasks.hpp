@@ -42,6 +42,10 @@ struct task_settings {
     std::chrono::hours retention{24 * 7};      // jobs.retention_days
     std::string ocr_cache_dir = "cache/ocr";   // ocr.cache_dir
     std::vector<std::string> spellcheck_langs{"fr"};
+    std::vector<std::string> matcher_langs{"fr", "en", "es", "de"};
+    std::string dataset_url;                   // dataset.url
+    std::string dataset_dir = "datasets";      // dataset.dir
+    long long min_product_count = 2800000;     // dataset.min_product_count
 
     static task_settings from_config(const core::config& cfg);
 };
@@ -57,6 +61,7 @@ struct task_environment {
     ocr_engine::ocr_service* local_ocr = nullptr;               // null: no Tesseract fallback
     insights::product_writer* writer = nullptr;                 // null: process_insights not registered
     std::function<void()> wake;                                 // wakes local workers after enqueues
+    std::function<void()> enqueue_after_dataset;                // build_spellcheck_corpus when available
 };
 
 void register_tasks(runner& r, task_environment& env);
