@@ -8,11 +8,14 @@
 #include "robotoff/core/product_ref.hpp"
 #include "robotoff/extract/extract.hpp"
 #include "robotoff/ocr/ocr_result.hpp"
+#include "robotoff/ocr_engine/ocr_engine.hpp"
 #include "robotoff/taxonomy/taxonomy.hpp"
 
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -134,7 +137,7 @@ struct input_identity {
 input_identity identity_of(const std::string& path, const extract_args& a) {
     input_identity id;
     std::string name = std::filesystem::path(path).filename().string();
-    for (const char* ext : {".json.gz", ".json"}) {
+    for (const char* ext : {".json.gz", ".json", ".jpg", ".jpeg", ".png", ".webp"}) {
         const std::string e(ext);
         if (name.size() > e.size() && name.compare(name.size() - e.size(), e.size(), e) == 0) {
             name.resize(name.size() - e.size());
@@ -159,9 +162,24 @@ input_identity identity_of(const std::string& path, const extract_args& a) {
     return id;
 }
 
-// Path -> OCR result. The single place that knows input kinds (Vision JSON plain or gzip today; local OCR of
-// images can be added here). Throws ocr::invalid_ocr with a message naming the problem.
-ocr::ocr_result load_input(const std::string& path) { return ocr::parse_vision_file(path); }
+// Path -> OCR result. The single place that knows input kinds: Vision JSON (plain or gzip), or an image
+// (JPEG, PNG, WebP, recognised by its first bytes) read with local OCR (ocr-and-extraction.md §2.7) into the
+// same Vision shape. Throws ocr::invalid_ocr, or ocr_engine::image_error for a refused image.
+ocr::ocr_result load_input(const std::string& path, const core::config& cfg) {
+    char head[12] = {};
+    std::ifstream probe(path, std::ios::binary);
+    probe.read(head, sizeof head);
+    if (!ocr_engine::looks_like_image(std::string_view(head, static_cast<std::size_t>(probe.gcount())))) {
+        return ocr::parse_vision_file(path);
+    }
+    // One engine for the whole command, created on first use (loading the models takes ~0.5 s).
+    static std::unique_ptr<ocr_engine::engine> engine;
+    const ocr_engine::service_settings settings = ocr_engine::settings_from_config(cfg);
+    if (!engine) {
+        engine = std::make_unique<ocr_engine::engine>(settings.engine);
+    }
+    return ocr::parse_vision_json(engine->recognize(ocr_engine::read_image_file(path, settings.engine.limits)).json);
+}
 
 std::optional<extract::category_resolver> category_resolver_for(const std::string& data_dir) {
     const std::filesystem::path dir = std::filesystem::path(data_dir) / "taxonomies";
@@ -237,7 +255,7 @@ int run_extract(command_context& ctx) {
     int status = 0;
     for (const auto& file : a.files) {
         try {
-            const ocr::ocr_result ocr = load_input(file);
+            const ocr::ocr_result ocr = load_input(file, ctx.cfg);
             auto predictions = extract::extract(ocr, rules, a.types, opts);
             print(predictions, identity_of(file, a), file);
         } catch (const std::exception& e) {
