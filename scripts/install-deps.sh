@@ -20,6 +20,9 @@ packages=(
     gettext python3
     # fuzzing (libFuzzer + sanitizers) and load generation for benchmarks
     clang libclang-rt-14-dev wrk curl ca-certificates
+    # headless browser for the annotation page test (driven by Playwright from tests/browser; node 20 + npm
+    # come with the machine image)
+    chromium
 )
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -33,6 +33,9 @@ pg_start "$pgdir" "$pgport" fsync=off synchronous_commit=off full_page_writes=of
 export ROBOTOFF_TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:$pgport/postgres"
 export ROBOTOFF_TEST_TMPDIR="$tmp"
 
+# Playwright (no browser download: the test uses Debian's chromium) for the annotation page test.
+(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+
 status=0
 (cd build && ctest --output-on-failure -j2 --timeout 900) || status=$?
 after_tests=$(date +%s)
