@@ -145,10 +145,11 @@ TEST_CASE("extract cli: --text, --types, --barcode, --source-image", "[integrati
     auto r = run(with(base_args(), {"--text", "Masse nette : 425g\nEMB 72181B\nA consommer avant le 14.03.27"}));
     INFO(r.err);
     REQUIRE(r.status == 0);
-    REQUIRE(r.lines.size() == 3);
+    REQUIRE(r.lines.size() == 4);
     auto p0 = robotoff::extract::prediction_from_json(r.lines[0]);
     auto p1 = robotoff::extract::prediction_from_json(r.lines[1]);
     auto p2 = robotoff::extract::prediction_from_json(r.lines[2]);
+    CHECK(robotoff::extract::prediction_from_json(r.lines[3]).type == "nutrient_mention");  // "425g"
     CHECK(p0.type == "packager_code");
     CHECK(p0.value == "EMB 72181B");
     CHECK(p1.type == "product_weight");
