@@ -93,14 +93,15 @@ std::optional<std::uint32_t> corpus::id_of(std::string_view word) const {
     return it->second;
 }
 
-std::uint32_t corpus::c2(std::uint32_t a, std::uint32_t b) const {
-    const auto it = c2_.find(pair_key(a, b));
-    return it == c2_.end() ? 0 : it->second;
+std::uint32_t corpus::counts::get(std::uint64_t key) const {
+    const auto it = std::lower_bound(keys.begin(), keys.end(), key);
+    return it == keys.end() || *it != key ? 0 : values[static_cast<std::size_t>(it - keys.begin())];
 }
 
+std::uint32_t corpus::c2(std::uint32_t a, std::uint32_t b) const { return c2_.get(pair_key(a, b)); }
+
 std::uint32_t corpus::c3(std::uint32_t a, std::uint32_t b, std::uint32_t c) const {
-    const auto it = c3_.find(triple_key(a, b, c));
-    return it == c3_.end() ? 0 : it->second;
+    return c3_.get(triple_key(a, b, c));
 }
 
 corpus_builder::corpus_builder(std::string lang) : corpus_(std::make_unique<corpus>()) {
@@ -132,10 +133,10 @@ void corpus_builder::add_segment_tokens(const std::vector<std::uint32_t>& ids) {
             ++s.df;
         }
         if (i >= 1) {
-            ++corpus_->c2_[pair_key(ids[i - 1], ids[i])];
+            ++c2_[pair_key(ids[i - 1], ids[i])];
         }
         if (i >= 2) {
-            ++corpus_->c3_[triple_key(ids[i - 2], ids[i - 1], ids[i])];
+            ++c3_[triple_key(ids[i - 2], ids[i - 1], ids[i])];
         }
     }
     corpus_->total_words_ += ids.size();
@@ -211,7 +212,27 @@ void corpus_builder::add_taxonomy(const taxonomy::taxonomy& ingredients) {
     }
 }
 
+namespace {
+
+corpus::counts freeze(std::unordered_map<std::uint64_t, std::uint32_t>& map) {
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> items(map.begin(), map.end());
+    map = {};
+    std::sort(items.begin(), items.end());
+    corpus::counts out;
+    out.keys.reserve(items.size());
+    out.values.reserve(items.size());
+    for (const auto& [k, v] : items) {
+        out.keys.push_back(k);
+        out.values.push_back(v);
+    }
+    return out;
+}
+
+}  // namespace
+
 std::shared_ptr<const corpus> corpus_builder::build() {
+    corpus_->c2_ = freeze(c2_);
+    corpus_->c3_ = freeze(c3_);
     std::shared_ptr<const corpus> out(std::move(corpus_));
     corpus_ = std::make_unique<corpus>();
     corpus_->lang_ = out->lang_;

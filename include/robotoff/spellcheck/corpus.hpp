@@ -49,6 +49,14 @@ public:
         bool seeded = false;  // from the ingredients taxonomy
     };
 
+    // Frozen n-gram counts: sorted keys + counts (12 bytes per n-gram instead of a hash node), binary search.
+    struct counts {
+        std::vector<std::uint64_t> keys;
+        std::vector<std::uint32_t> values;
+        std::uint32_t get(std::uint64_t key) const;
+        std::size_t size() const { return keys.size(); }
+    };
+
     const std::string& lang() const { return lang_; }
     std::uint64_t documents() const { return documents_; }        // D
     std::uint64_t total_words() const { return total_words_; }    // N
@@ -61,6 +69,8 @@ public:
     const word_stats& stats(std::uint32_t id) const { return stats_[id]; }
     std::uint32_t c2(std::uint32_t a, std::uint32_t b) const;
     std::uint32_t c3(std::uint32_t a, std::uint32_t b, std::uint32_t c) const;
+    std::size_t pair_count() const { return c2_.size(); }    // distinct pairs
+    std::size_t triple_count() const { return c3_.size(); }  // distinct triples
 
 private:
     friend class corpus_builder;
@@ -71,8 +81,8 @@ private:
     std::vector<std::u32string> words32_;
     std::vector<word_stats> stats_;
     std::unordered_map<std::string, std::uint32_t, string_hash, std::equal_to<>> ids_;
-    std::unordered_map<std::uint64_t, std::uint32_t> c2_;
-    std::unordered_map<std::uint64_t, std::uint32_t> c3_;  // key: a 64-bit mix of the three ids
+    counts c2_;  // key: (a << 32) | b
+    counts c3_;  // key: a 64-bit mix of the three ids
 };
 
 // Not thread-safe; build() leaves the builder empty.
@@ -96,6 +106,8 @@ private:
 
     std::unique_ptr<corpus> corpus_;
     std::vector<std::uint32_t> last_doc_;  // per word: the document number that last counted it in df
+    std::unordered_map<std::uint64_t, std::uint32_t> c2_;  // frozen into the corpus by build()
+    std::unordered_map<std::uint64_t, std::uint32_t> c3_;
 };
 
 // Job build_spellcheck_corpus: streams the minified dump (JSON lines, plain or gzip) once and builds one corpus
