@@ -16,6 +16,7 @@
 // Other modules include this header (or the narrower ones) and never see Tesseract or OpenCV types.
 
 #include "robotoff/ocr_engine/box_mapping.hpp"
+#include "robotoff/ocr_engine/crop.hpp"
 #include "robotoff/ocr_engine/engine.hpp"
 #include "robotoff/ocr_engine/errors.hpp"
 #include "robotoff/ocr_engine/image_probe.hpp"
