@@ -34,7 +34,7 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
-bin="$root/$build/robotoffd"
+case "$build" in /*) bin="$build/robotoffd" ;; *) bin="$root/$build/robotoffd" ;; esac
 [ -x "$bin" ] || { echo "build $bin first (cmake --build $build --target robotoffd)" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 

@@ -1,7 +1,7 @@
 -- Synthetic data of bench/api_bench.sh: psql -v products=N -v insights=N -f bench/api_bench_data.sql
 -- Products: 13-digit barcodes, popularity with a long tail, a realistic country mix.
 INSERT INTO product (server_type, barcode, product_name, countries_tags, brands_tags, unique_scans_n, source)
-SELECT 'off', lpad((3000000000000 + g * 7919)::text, 13, '0'), 'product ' || g,
+SELECT 'off', lpad((3000000000000 + g::bigint * 7919)::text, 13, '0'), 'product ' || g,
        CASE WHEN r < 0.40 THEN '["en:france"]' WHEN r < 0.55 THEN '["en:united-states"]'
             WHEN r < 0.65 THEN '["en:germany"]' WHEN r < 0.75 THEN '["en:spain"]'
             WHEN r < 0.83 THEN '["en:italy"]' WHEN r < 0.90 THEN '["en:united-kingdom"]'
@@ -50,4 +50,4 @@ JOIN LATERAL (
     ) v(lo, hi, type, prefix, spread, auto, predictor)
     WHERE s.r >= v.lo AND s.r < v.hi
 ) t ON true
-JOIN product p ON p.barcode = lpad((3000000000000 + s.pid * 7919)::text, 13, '0');
+JOIN product p ON p.barcode = lpad((3000000000000 + s.pid::bigint * 7919)::text, 13, '0');

@@ -156,8 +156,8 @@ std::vector<prediction> from_category(const rapidjson::Value& obj, core::server_
     for (const auto& m : obj.GetObject()) {
         std::string_view k(m.name.GetString());
         if (k != "category" && k != "confidence" && k != "barcode" && k != "server_type") {
-            data.AddMember(rapidjson::Value(m.name, data.GetAllocator()), rapidjson::Value(m.value, data.GetAllocator()),
-                           data.GetAllocator());
+            auto& a = data.GetAllocator();
+            data.AddMember(rapidjson::Value(m.name, a), rapidjson::Value(m.value, a), a);
         }
     }
     p.data = core::to_json(data);

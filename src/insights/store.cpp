@@ -246,7 +246,8 @@ std::vector<prediction> load_predictions(db::connection& conn, core::server_type
 std::vector<insight> load_insights(db::connection& conn, core::server_type type, const std::string& barcode,
                                    const std::string& insight_type) {
     std::string sql = std::string("SELECT ") + insight_columns +
-                      " FROM product_insight WHERE server_type = $1 AND barcode = $2 AND type = $3 ORDER BY timestamp, id";
+                      " FROM product_insight WHERE server_type = $1 AND barcode = $2 AND type = $3"
+                      " ORDER BY timestamp, id";
     auto r = conn.exec(sql, {st(type), barcode, insight_type});
     std::vector<insight> out;
     for (int i = 0; i < r.rows(); ++i) {

@@ -54,7 +54,8 @@ rapidjson::Document json(const http_reply& r) {
 // Seeds products and insights through SQL (the import path has its own tests).
 void seed(db::connection& conn) {
     for (const char* sql : {
-             "INSERT INTO product (barcode, source, countries_tags) VALUES ('3017620425035', 'dump', '[\"en:france\"]')",
+             "INSERT INTO product (barcode, source, countries_tags) "
+             "VALUES ('3017620425035', 'dump', '[\"en:france\"]')",
              "INSERT INTO product_insight (id, barcode, type, timestamp, value_tag, countries, brands, unique_scans_n, "
              "predictor, campaign, lc) VALUES "
              "('00000000-0000-4000-8000-000000000001', '3017620425035', 'label', '2024-01-01', 'en:organic', "

@@ -198,7 +198,8 @@ TEST_CASE("prediction files: lines grouped per product, malformed lines counted"
     auto env = environment();
     std::vector<std::string> lines = {
         R"({"type":"store","value":"Lidl","value_tag":"lidl","data":{},"predictor":"regex","predictor_version":"1",)"
-        R"("automatic_processing":true,"confidence":null,"barcode":"3760094310634","source_image":"/376/009/431/0634/1.jpg"})",
+        R"("automatic_processing":true,"confidence":null,"barcode":"3760094310634",)"
+        R"("source_image":"/376/009/431/0634/1.jpg"})",
         "{broken",
         R"({"type":"store","value":"Aldi","value_tag":"aldi","barcode":"0000000000017"})",
     };

@@ -61,8 +61,8 @@ struct row {
 };
 
 row load(db::connection& conn, const std::string& id) {
-    auto r = conn.exec("SELECT annotation, n_votes, annotated_result, username FROM product_insight WHERE id = $1::uuid",
-                       {id});
+    auto r = conn.exec(
+        "SELECT annotation, n_votes, annotated_result, username FROM product_insight WHERE id = $1::uuid", {id});
     return {r.get_optional_int(0, 0), r.get_int(0, 1), r.get_optional_int(0, 2), r.get_optional(0, 3)};
 }
 

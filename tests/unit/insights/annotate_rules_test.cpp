@@ -30,7 +30,8 @@ TEST_CASE("annotation data schemas", "[unit]") {
     CHECK(valid_annotation_data("ingredient_spellcheck", R"({"annotation":"List of ingredients"})"));
     CHECK(valid_annotation_data("ingredient_spellcheck",
                                 R"({"annotation":"a","rotation":90,"bounding_box":[0.1,0.1,0.5,0.5]})"));
-    CHECK_FALSE(valid_annotation_data("ingredient_spellcheck", R"({"annotation":"a","bounding_box":[0.5,0.1,0.1,0.5]})"));
+    CHECK_FALSE(
+        valid_annotation_data("ingredient_spellcheck", R"({"annotation":"a","bounding_box":[0.5,0.1,0.1,0.5]})"));
     CHECK_FALSE(valid_annotation_data("ingredient_spellcheck", R"({"annotation":"a","bounding_box":[0,0,2,1]})"));
     CHECK_FALSE(valid_annotation_data("ingredient_spellcheck", R"({"annotation":"a","rotation":"x"})"));
     CHECK_FALSE(valid_annotation_data("label", R"({"value_tag":"en:organic"})"));

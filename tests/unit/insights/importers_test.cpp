@@ -132,7 +132,8 @@ TEST_CASE("product_weight: first prediction, automatic only when unambiguous", "
     REQUIRE(c2.size() == 1);
     CHECK(c2[0].automatic_processing);
 
-    auto e = make_prediction("product_weight", "500 g", std::nullopt, R"({"matcher_type":"x","source":"product_name"})");
+    auto e =
+        make_prediction("product_weight", "500 g", std::nullopt, R"({"matcher_type":"x","source":"product_name"})");
     e.automatic_processing = true;
     CHECK_FALSE(generate_candidates("product_weight", {e}, ctx)[0].automatic_processing);
 

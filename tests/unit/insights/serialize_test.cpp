@@ -106,7 +106,8 @@ TEST_CASE("prediction lines: legacy forms of pipeline.md §10.2", "[unit]") {
     CHECK(batch[0].value == "2025-06-05");
     CHECK(batch[0].source_image == "/301/762/042/5035/4.jpg");
 
-    auto cat = parse_prediction_line(R"({"barcode":"3017620425035","category":"en:cookies","confidence":0.8,"lang":"fr"})",
+    auto cat = parse_prediction_line(
+        R"({"barcode":"3017620425035","category":"en:cookies","confidence":0.8,"lang":"fr"})",
                                      std::string("category"), core::server_type::off);
     REQUIRE(cat.size() == 1);
     CHECK(cat[0].value_tag == "en:cookies");
@@ -114,7 +115,8 @@ TEST_CASE("prediction lines: legacy forms of pipeline.md §10.2", "[unit]") {
     CHECK(cat[0].data == R"({"lang":"fr"})");
 
     auto spell = parse_prediction_line(
-        R"({"barcode":"3017620425035","text":"frasie, sucre","corrections":[{"start_offset":0,"end_offset":6,"correction":"fraise"}]})",
+        R"({"barcode":"3017620425035","text":"frasie, sucre",)"
+        R"("corrections":[{"start_offset":0,"end_offset":6,"correction":"fraise"}]})",
         std::string("ingredient_spellcheck"), core::server_type::off);
     REQUIRE(spell.size() == 1);
     CHECK(spell[0].value_tag == "fr");

@@ -52,7 +52,8 @@ TEST_CASE("new images shape is flattened", "[unit]") {
 
 TEST_CASE("record round trip keeps what the importers read", "[unit]") {
     auto doc = core::parse_json(R"({"code":"3017620425035","lang":"fr","quantity":"400 g","brands_tags":["nutella"],
-        "emb_codes":"EMB 1","emb_codes_tags":["emb-1"],"ingredients_text_fr":"sucre","ingredients_text_fr_debug_tags":[],
+        "emb_codes":"EMB 1","emb_codes_tags":["emb-1"],"ingredients_text_fr":"sucre",
+        "ingredients_text_fr_debug_tags":[],
         "product_name_en":"Spread","languages_codes":{"fr":5,"en":1},"packagings":[{"shape":"en:jar"}],
         "images":{"1":{"sizes":{"full":{"w":1,"h":2}}}},"last_modified_t":1700000000})");
     auto p = normalize_product(doc, core::server_type::off);
