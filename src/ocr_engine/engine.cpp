@@ -5,6 +5,7 @@
 #include "robotoff/ocr_engine/engine.hpp"
 #include "robotoff/ocr_engine/errors.hpp"
 
+#include <dlfcn.h>
 #include <tesseract/baseapi.h>
 #include <tesseract/ocrclass.h>
 #include <tesseract/resultiterator.h>
@@ -21,6 +22,17 @@ using clock_type = std::chrono::steady_clock;
 
 double ms_since(clock_type::time_point start) {
     return std::chrono::duration<double, std::milli>(clock_type::now() - start).count();
+}
+
+// Parallelism comes from the ocr pool, so Tesseract's OpenMP loops must run on the calling thread only.
+// OMP_THREAD_LIMIT=1 works only when present at exec (libgomp reads it when it loads, before main: measured,
+// setenv() in main leaves 3 extra OpenMP threads). max-active-levels = 0 makes every parallel region inactive
+// at run time; libgomp is reached through the already loaded symbol so no OpenMP build flag is needed.
+void disable_openmp_parallelism() {
+    using setter = void (*)(int);
+    if (auto fn = reinterpret_cast<setter>(::dlsym(RTLD_DEFAULT, "omp_set_max_active_levels"))) {
+        fn(0);
+    }
 }
 
 // Tesseract prints warnings through its own debug channel; the daemon logs its own events instead.
@@ -92,6 +104,7 @@ struct engine::impl {
 };
 
 engine::engine(const engine_settings& settings) : settings_(settings), impl_(std::make_unique<impl>()) {
+    disable_openmp_parallelism();
     const char* datapath = settings_.tessdata_path.empty() ? nullptr : settings_.tessdata_path.c_str();
     const std::string where = settings_.tessdata_path.empty() ? "the default tessdata folder" : settings_.tessdata_path;
     if (impl_->osd.Init(datapath, "osd", tesseract::OEM_TESSERACT_ONLY) != 0) {

@@ -12,8 +12,8 @@
 // failed (fail fast: missing tessdata). Shutdown (destructor or stop()): refuses new work, runs the jobs
 // already queued, joins the threads; their engines are destroyed on their own threads.
 //
-// Parallelism comes from this pool, not from OpenMP inside Tesseract: the process must run with
-// OMP_THREAD_LIMIT=1 in its environment from exec time (libgomp reads it when it loads, before main).
+// Parallelism comes from this pool, not from OpenMP inside Tesseract: the engine makes every OpenMP region
+// single-threaded at run time (setenv("OMP_THREAD_LIMIT") in main is too late: libgomp reads it at load).
 
 #include "robotoff/ocr_engine/engine.hpp"
 #include "robotoff/ocr_engine/errors.hpp"
