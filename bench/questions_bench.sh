@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Benchmark of the question routes (issue 7; not part of the tests): the synthetic database of
+# bench/api_bench.sh (bench/api_bench_data.sql: 10M insights over 1M products by default), then wrk against
+# build/robotoffd for each route below, at a moderate concurrency (latency) and at 64 connections
+# (throughput). Prints req/s and latency percentiles per route, and the plan of each route's main query.
+#
+# usage: bench/questions_bench.sh [--insights N] [--products N] [--duration S] [--connections C] [--build DIR]
+# Runs its own PostgreSQL cluster on a free port in a temporary folder (removed at the end). Needs wrk.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+. scripts/lib/pg.sh
+
+insights=10000000
+products=1000000
+duration=20
+connections=8
+build=build
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --insights) insights=$2; shift ;;
+        --products) products=$2; shift ;;
+        --duration) duration=$2; shift ;;
+        --connections) connections=$2; shift ;;
+        --build) build=$2; shift ;;
+        *) echo "unknown option $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+case "$build" in /*) bin="$build/robotoffd" ;; *) bin="$root/$build/robotoffd" ;; esac
+[ -x "$bin" ] || { echo "build $bin first (cmake --build $build --target robotoffd)" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
+
+tmp=$(mktemp -d /tmp/robotoffd-qbench.XXXXXX)
+chmod 755 "$tmp"
+pgdir="$tmp/pg"
+pgport=$(free_port)
+daemon_pid=""
+cleanup() {
+    if [ -n "$daemon_pid" ]; then kill "$daemon_pid" 2>/dev/null || true; wait "$daemon_pid" 2>/dev/null || true; fi
+    pg_stop "$pgdir"
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+pg_init "$pgdir"
+pg_start "$pgdir" "$pgport" fsync=off synchronous_commit=off full_page_writes=off max_connections=200 \
+    shared_buffers=2GB work_mem=64MB maintenance_work_mem=1GB max_wal_size=8GB checkpoint_timeout=30min
+psql_do() { as_pg_user "$PG_BIN/psql" -h 127.0.0.1 -p "$pgport" -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB RAM; $(uname -srm)"
+pg_create_db "$pgport" bench
+url="postgresql://postgres@127.0.0.1:$pgport/bench"
+"$bin" migrate --database.url="$url" >/dev/null 2>&1
+echo "== generating $insights insights over $products products (bench/api_bench_data.sql) =="
+t0=$(date +%s)
+psql_do -d bench >"$tmp/indexes.sql" <<'SQL'
+SELECT indexdef || ';' FROM pg_indexes
+WHERE tablename = 'product_insight' AND indexname <> 'product_insight_pkey';
+SQL
+psql_do -d bench -c "SELECT 'DROP INDEX ' || string_agg(indexname, ', ') FROM pg_indexes
+                     WHERE tablename = 'product_insight' AND indexname <> 'product_insight_pkey'" | psql_do -d bench
+psql_do -d bench -v products="$products" -v insights="$insights" -f "$root/bench/api_bench_data.sql"
+# Some votes, so that the vote-exclusion subquery has rows to look at.
+psql_do -d bench -c "INSERT INTO annotation_vote (insight_id, value, device_id)
+                     SELECT id, 1, 'device-' || (random() * 1000)::int FROM product_insight
+                     WHERE annotation IS NULL AND random() < 0.01"
+echo "rows loaded in $(( $(date +%s) - t0 )) s; rebuilding indexes"
+psql_do -d bench -f "$tmp/indexes.sql"
+psql_do -d bench -c "VACUUM ANALYZE product_insight" -c "VACUUM ANALYZE product" -c "VACUUM ANALYZE annotation_vote"
+psql_do -d bench -c "SELECT count(*) || ' insights, ' || count(*) FILTER (WHERE annotation IS NULL AND NOT
+                            automatic_processing) || ' open non-automatic, ' ||
+                            pg_size_pretty(pg_total_relation_size('product_insight')) FROM product_insight"
+echo "database ready in $(( $(date +%s) - t0 )) s"
+
+cat >"$tmp/report.lua" <<'LUA'
+done = function(summary, latency, requests)
+    local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status +
+                   summary.errors.timeout
+    io.write(string.format("RESULT req/s=%.0f p50=%.2fms p90=%.2fms p99=%.2fms max=%.2fms requests=%d errors=%d\n",
+        summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(90) / 1000,
+        latency:percentile(99) / 1000, latency.max / 1000, summary.requests, errors))
+end
+LUA
+psql_do -d bench -c "SELECT barcode FROM product ORDER BY random() LIMIT 20000" >"$tmp/barcodes.txt"
+{
+    echo "local codes = {}"
+    echo "for line in io.lines(\"$tmp/barcodes.txt\") do codes[#codes + 1] = line end"
+    echo "math.randomseed(os.time())"
+    echo 'request = function() return wrk.format("GET", "/api/v1/questions/" .. codes[math.random(#codes)]) end'
+    cat "$tmp/report.lua"
+} >"$tmp/barcode.lua"
+# Each request of this script carries another device id (vote exclusion by a different voter every time).
+{
+    echo "local n = 0"
+    echo 'request = function() n = n + 1; return wrk.format("GET", wrk.path .. "&device_id=device-" .. (n % 1000)) end'
+    cat "$tmp/report.lua"
+} >"$tmp/device.lua"
+
+port=$(free_port)
+"$bin" serve --database.url="$url" --http.listen=127.0.0.1:$port --data.dir="$root/../shared/data" \
+    --database.pool_size=32 --http.handler_threads=32 --log.level=warning >"$tmp/daemon.log" 2>&1 &
+daemon_pid=$!
+for _ in $(seq 1 300); do
+    curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null 2>&1 && break
+    sleep 0.2
+done
+base="http://127.0.0.1:$port"
+bench_route() {
+    local name=$1 script=$2 path=$3
+    curl -s "$base$path" >"$tmp/sample.json"
+    head -c 300 "$tmp/sample.json"; echo
+    wrk -t2 -c"$connections" -d3s -s "$script" "$base$path" >/dev/null 2>&1 || true
+    for c in "$connections" 64; do
+        echo "== $name: wrk -t2 -c$c -d${duration}s =="
+        wrk -t2 -c"$c" -d"${duration}s" --latency -s "$script" "$base$path" | grep -E 'Non-2xx|Socket errors|RESULT'
+    done
+}
+bench_route "GET /api/v1/questions/random" "$tmp/device.lua" "/api/v1/questions/random?lang=fr"
+bench_route "GET /api/v1/questions/random?countries=fr&insight_types=label" "$tmp/device.lua" \
+    "/api/v1/questions/random?lang=fr&countries=fr&insight_types=label"
+bench_route "GET /api/v1/questions?order_by=popularity" "$tmp/device.lua" "/api/v1/questions?order_by=popularity&lang=fr"
+bench_route "GET /api/v1/questions?order_by=popularity&countries=fr&insight_types=category" "$tmp/device.lua" \
+    "/api/v1/questions?order_by=popularity&countries=fr&insight_types=category&lang=fr"
+bench_route "GET /api/v1/questions/popular?brands=brand-17" "$tmp/device.lua" "/api/v1/questions/popular?brands=brand-17"
+bench_route "GET /api/v1/questions/{barcode} (random barcodes)" "$tmp/barcode.lua" "/api/v1/questions/0"
+bench_route "GET /api/v1/questions/unanswered?type=label&countries=fr" "$tmp/device.lua" \
+    "/api/v1/questions/unanswered?type=label&countries=fr"
+kill "$daemon_pid"
+wait "$daemon_pid" 2>/dev/null || true
+daemon_pid=""
