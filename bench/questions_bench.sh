@@ -118,10 +118,12 @@ bench_route() {
 bench_route "GET /api/v1/questions/random" "$tmp/device.lua" "/api/v1/questions/random?lang=fr"
 bench_route "GET /api/v1/questions/random?countries=fr&insight_types=label" "$tmp/device.lua" \
     "/api/v1/questions/random?lang=fr&countries=fr&insight_types=label"
-bench_route "GET /api/v1/questions?order_by=popularity" "$tmp/device.lua" "/api/v1/questions?order_by=popularity&lang=fr"
+bench_route "GET /api/v1/questions?order_by=popularity" "$tmp/device.lua" \
+    "/api/v1/questions?order_by=popularity&lang=fr"
 bench_route "GET /api/v1/questions?order_by=popularity&countries=fr&insight_types=category" "$tmp/device.lua" \
     "/api/v1/questions?order_by=popularity&countries=fr&insight_types=category&lang=fr"
-bench_route "GET /api/v1/questions/popular?brands=brand-17" "$tmp/device.lua" "/api/v1/questions/popular?brands=brand-17"
+bench_route "GET /api/v1/questions/popular?brands=brand-17" "$tmp/device.lua" \
+    "/api/v1/questions/popular?brands=brand-17"
 bench_route "GET /api/v1/questions/{barcode} (random barcodes)" "$tmp/barcode.lua" "/api/v1/questions/0"
 bench_route "GET /api/v1/questions/unanswered?type=label&countries=fr" "$tmp/device.lua" \
     "/api/v1/questions/unanswered?type=label&countries=fr"

@@ -161,7 +161,8 @@ http::response list_questions(const question_services& s, const http::request& r
         } else if (*order_by == "confidence") {
             order = questions::question_order::confidence;
         } else if (*order_by != "popularity") {
-            throw core::client_error(400, "Invalid parameter", "invalid '" + *order_by + "' value for order_by parameter");
+            throw core::client_error(400, "Invalid parameter",
+                                     "invalid '" + *order_by + "' value for order_by parameter");
         }
     }
     questions::question_filter f;
@@ -192,7 +193,7 @@ http::response list_questions(const question_services& s, const http::request& r
 http::response unanswered(const question_services& s, const http::request& req) {
     questions::unanswered_filter f;
     f.server_type = server_type_of(req);
-    const int count = static_cast<int>(std::min<long long>(req.params.get_int("count", 1, LLONG_MAX).value_or(25), 100));
+    const int count = count_of(req);
     const long long page = page_of(req);
     f.type = req.params.get("type");
     f.countries = countries_of(req, s);
@@ -220,7 +221,8 @@ std::vector<http::param_doc> list_docs(bool with_order) {
         {"count", "query", "integer", false, "1..100 (larger values are clamped), default 25"},
         {"page", "query", "integer", false, "1-based page (ignored for random)"},
         {"lang", "query", "string", false, "language of texts and values, default en"},
-        {"insight_types", "query", "array", false, "question types; default category,label,product_weight,brand,packaging"},
+        {"insight_types", "query", "array", false,
+         "question types; default category,label,product_weight,brand,packaging"},
         {"value_tag", "query", "string", false, "exact value_tag"},
         {"brands", "query", "array", false, "brand tags (any of, first 10)"},
         {"countries", "query", "array", false, "country codes (any of)"},

@@ -80,7 +80,8 @@ std::optional<std::string> generic_image_file(std::string_view images_json, std:
             std::rotate(keys.begin(), pref, pref + 1);
         }
         for (const auto& key : keys) {
-            const auto member = doc->FindMember(rapidjson::Value(key.data(), static_cast<rapidjson::SizeType>(key.size())));
+            const auto size = static_cast<rapidjson::SizeType>(key.size());
+            const auto member = doc->FindMember(rapidjson::Value(rapidjson::StringRef(key.data(), size)));
             if (auto rev = scalar_text(member->value, "rev")) {
                 return key + "." + *rev + ".400.jpg";
             }

@@ -308,7 +308,8 @@ TEST_CASE("count is capped at 100", "[integration]") {
     auto& f = shared_fixture();
     auto conn = f.tdb.connect();
     conn->exec("INSERT INTO product_insight (barcode, type, timestamp, value_tag, countries) "
-               "SELECT lpad(g::text, 13, '3'), 'label', now(), 'en:bulk', '[\"en:italy\"]' FROM generate_series(1, 130) g");
+               "SELECT lpad(g::text, 13, '3'), 'label', now(), 'en:bulk', '[\"en:italy\"]' "
+               "FROM generate_series(1, 130) g");
     auto doc = json(http_get(f.port, "/api/v1/questions?countries=it&count=500"));
     CHECK(doc["count"].GetInt() == 100);
     CHECK(doc["questions"].GetArray().Size() == 100);

@@ -119,7 +119,8 @@ TEST_CASE("product_weight, brand, packaging values and pictures", "[unit]") {
     CHECK(qb.value == "Nutella");
     CHECK(qb.value_tag == "nutella");
     CHECK(qb.text == "O produto é desta marca?");
-    CHECK(qb.source_image_url == "https://images.openfoodfacts.org/images/products/301/762/042/5035/front_it.2.400.jpg");
+    CHECK(qb.source_image_url ==
+          "https://images.openfoodfacts.org/images/products/301/762/042/5035/front_it.2.400.jpg");
     p.images_json = "{}";  // nothing generic -> the display image of the source image
     CHECK(make(b, "pt", &p).source_image_url ==
           "https://images.openfoodfacts.org/images/products/301/762/042/5035/3.400.jpg");
