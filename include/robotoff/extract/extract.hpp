@@ -43,8 +43,8 @@ struct options {
 std::vector<prediction> extract(const ocr::ocr_result& ocr, const rules& r, const std::vector<std::string>& types,
                                 const options& opts = {});
 
-// Same as extract(), adding each type's wall time (seconds) to seconds_by_type[i] (resized to types.size()
-// if smaller). For benchmarks.
+// Same as extract(), adding the calling thread's CPU time (seconds) spent in each type to seconds_by_type[i]
+// (resized to types.size() if smaller). For benchmarks.
 std::vector<prediction> extract_timed(const ocr::ocr_result& ocr, const rules& r,
                                       const std::vector<std::string>& types, const options& opts,
                                       std::vector<double>& seconds_by_type);
