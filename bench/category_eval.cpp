@@ -37,7 +37,8 @@ bool has_tag(const rapidjson::Value& product, const char* key, const std::string
 
 int main(int argc, char** argv) {
     using namespace robotoff;
-    const std::string products = argc > 1 ? argv[1] : ROBOTOFF_SHARED_DIR "/samples/products/openfoodfacts-products-min.jsonl.gz";
+    const std::string products =
+        argc > 1 ? argv[1] : ROBOTOFF_SHARED_DIR "/samples/products/openfoodfacts-products-min.jsonl.gz";
     const std::string categories_path =
         argc > 2 ? argv[2] : ROBOTOFF_SHARED_DIR "/data/taxonomies/categories.full.json.gz";
 

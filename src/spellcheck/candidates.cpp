@@ -119,8 +119,9 @@ std::vector<candidate> delete_index::candidates(std::u32string_view t, std::uint
             continue;
         }
         const double similarity = 1.0 - static_cast<double>(d) / static_cast<double>(std::max(t.size(), w.size()));
-        if (similarity < min_similarity &&
-            (similarity < accent_only_min_similarity || text::ascii_fold(t) != text::ascii_fold(std::u32string_view(w)))) {
+        const bool accents_only = similarity >= accent_only_min_similarity &&
+                                  text::ascii_fold(t) == text::ascii_fold(std::u32string_view(w));
+        if (similarity < min_similarity && !accents_only) {
             continue;
         }
         out.push_back(candidate{id, similarity, d});

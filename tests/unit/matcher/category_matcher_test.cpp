@@ -27,7 +27,8 @@ const category_matcher& small() {
 }
 
 const category_matcher& real() {
-    static const auto t = taxonomy::load_file("categories", ROBOTOFF_SHARED_DIR "/data/taxonomies/categories.full.json.gz");
+    static const auto t =
+        taxonomy::load_file("categories", ROBOTOFF_SHARED_DIR "/data/taxonomies/categories.full.json.gz");
     static const auto m = category_matcher::build(*t, {"fr", "en", "es", "de"});
     return *m;
 }

@@ -75,7 +75,8 @@ std::string description_of(const http::request& r, bool spell) {
 }  // namespace
 
 TEST_CASE("predict/category: product form", "[unit]") {
-    auto r = api::predict_category(services(), post(R"({"product": {"product_name": "Yaourts nature"}, "lang": "fr"})"));
+    auto r =
+        api::predict_category(services(), post(R"({"product": {"product_name": "Yaourts nature"}, "lang": "fr"})"));
     CHECK(r.status == 200);
     auto doc = core::parse_json(r.body);
     const auto& preds = doc["matcher"]["predictions"];

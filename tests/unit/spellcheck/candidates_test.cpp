@@ -87,7 +87,9 @@ TEST_CASE("delete index finds exactly what brute force finds", "[unit]") {
                 switch (rng() % 4) {
                 case 0: t[pos] = U'a' + static_cast<char32_t>(rng() % 26); break;
                 case 1: t.erase(pos, 1); break;
-                case 2: t.insert(t.begin() + static_cast<std::ptrdiff_t>(pos), U'a' + static_cast<char32_t>(rng() % 26)); break;
+                case 2:
+                    t.insert(t.begin() + static_cast<std::ptrdiff_t>(pos), U'a' + static_cast<char32_t>(rng() % 26));
+                    break;
                 default:
                     if (pos + 1 < t.size()) {
                         std::swap(t[pos], t[pos + 1]);
