@@ -162,6 +162,14 @@ std::shared_ptr<const taxonomy> taxonomy_builder::build(const std::string& name,
             }
         }
     };
+    std::size_t strings = 0;
+    for (const auto& n : t->nodes_) {
+        strings += n.names.size();
+        for (const auto& [lang, list] : n.synonyms) {
+            strings += list.size();
+        }
+    }
+    t->synonym_index_.reserve(strings);  // no rehash while indexing (~240k keys over all taxonomies)
     for (std::size_t i = 0; i < t->nodes_.size(); ++i) {
         const node& n = t->nodes_[i];
         for (const auto& [lang, text] : n.names) {
