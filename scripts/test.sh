@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # ccache keys on paths relative to the checkout, so clones in other folders share the cache.
 export CCACHE_BASEDIR="$(pwd)"
+export CCACHE_NOHASHDIR=1
 root=$(pwd)
 . scripts/lib/pg.sh
 
