@@ -89,7 +89,8 @@ decoded_image decode_gray(std::string_view bytes, const image_limits& limits) {
     }
     if (mat.empty()) {
         throw image_error(image_problem::corrupt,
-                          std::string("corrupt image: the ") + to_string(out.header.format) + " data cannot be decoded");
+                          std::string("corrupt image: the ") + to_string(out.header.format) +
+                              " data cannot be decoded");
     }
     if (mat.type() != CV_8UC1 || std::uint32_t(mat.cols) != out.header.width ||
         std::uint32_t(mat.rows) != out.header.height) {

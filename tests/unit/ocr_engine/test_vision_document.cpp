@@ -16,7 +16,8 @@ oe::ocr_word make_word(const std::string& text, oe::break_type after, oe::quad b
     w.confidence = 0.9;
     const auto u32 = robotoff::text::to_u32(text);
     for (std::size_t i = 0; i < u32.size(); ++i) {
-        w.symbols.push_back({robotoff::text::to_utf8(u32[i]), 0.875, i + 1 == u32.size() ? after : oe::break_type::none});
+        const oe::break_type b = i + 1 == u32.size() ? after : oe::break_type::none;
+        w.symbols.push_back({robotoff::text::to_utf8(u32[i]), 0.875, b});
     }
     return w;
 }
