@@ -5,7 +5,7 @@
 // Latency: 5 timed runs of each 300-code-point prefix of a corrupted text (default options, confidence 1).
 // The sample has no product in state en:complete, so the corpus takes every text (the §13.1 filter is
 // reported but not applied). Also times check() on 300-code-point lists.
-// Usage: spellcheck_eval [lang=en] [seed=42] [error_rate=0.15]
+// Usage: spellcheck_eval [lang=en] [seed=42] [error_rate=0.15]   (SPELLCHECK_EVAL_SCALE=N: scale check only)
 #include "robotoff/core/file_io.hpp"
 #include "robotoff/spellcheck/spellchecker.hpp"
 #include "robotoff/spellcheck/text_segments.hpp"
@@ -164,6 +164,64 @@ void score(const spellcheck::result& r, const corrupted_text& ct, tally& t, bool
     }
 }
 
+// Scale check (SPELLCHECK_EVAL_SCALE=N): a vocabulary of N synthetic words made by gluing a prefix and a
+// suffix of real vocabulary words (so deletion neighbourhoods look like real morphology), then the index size,
+// its build time and the candidate lookup time for tokens with 1-2 random edits.
+int scale_check(const spellcheck::corpus& real, std::size_t target, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::vector<std::u32string> base;
+    for (std::uint32_t id = 0; id < real.vocabulary_size(); ++id) {
+        const auto& w = real.word32(id);
+        if (w.size() >= 4 && !spellcheck::has_digit(w)) {
+            base.push_back(w);
+        }
+    }
+    if (base.empty()) {
+        return 2;
+    }
+    spellcheck::corpus_builder builder(real.lang());
+    std::string doc;
+    std::size_t made = 0;
+    while (made < target) {
+        doc.clear();
+        for (int k = 0; k < 50 && made < target; ++k, ++made) {
+            const auto& a = base[rng() % base.size()];
+            const auto& b = base[rng() % base.size()];
+            std::u32string w = a.substr(0, 2 + rng() % (a.size() - 1)) + b.substr(rng() % (b.size() - 1));
+            doc += text::to_utf8(w);
+            doc += ", ";
+        }
+        builder.add_document(doc);
+    }
+    auto corpus = builder.build();
+    const auto b0 = clock_type::now();
+    spellcheck::delete_index index(corpus);
+    const double build_ms = std::chrono::duration<double, std::milli>(clock_type::now() - b0).count();
+    std::vector<double> us;
+    std::size_t found = 0;
+    for (int q = 0; q < 20000; ++q) {
+        std::u32string t = corpus->word32(static_cast<std::uint32_t>(rng() % corpus->vocabulary_size()));
+        if (t.size() < 4) {
+            continue;
+        }
+        const int edits = 1 + static_cast<int>(rng() % 2);
+        for (int e = 0; e < edits; ++e) {
+            const std::size_t pos = 1 + rng() % (t.size() - 1);
+            t[pos] = U'a' + static_cast<char32_t>(rng() % 26);
+        }
+        const double c0 = thread_cpu_us();
+        const auto cands = index.candidates(t, 0);
+        us.push_back(thread_cpu_us() - c0);
+        found += cands.empty() ? 0 : 1;
+    }
+    std::sort(us.begin(), us.end());
+    std::printf("scale: vocabulary=%zu index_entries=%zu index_mb=%.0f index_build_ms=%.0f "
+                "candidates_cpu_us p50=%.1f p99=%.1f max=%.1f (queries=%zu with_candidates=%zu)\n",
+                corpus->vocabulary_size(), index.entry_count(), double(index.entry_count()) * 12.0 / 1e6, build_ms,
+                us[us.size() / 2], us[us.size() * 99 / 100], us.back(), us.size(), found);
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -239,6 +297,9 @@ int main(int argc, char** argv) {
         }
         builder.add_taxonomy(*ingredients);
         auto corpus = builder.build();
+        if (const char* scale = std::getenv("SPELLCHECK_EVAL_SCALE"); scale != nullptr && fold == 0) {
+            return scale_check(*corpus, std::stoul(scale), seed);
+        }
         std::vector<std::unique_ptr<spellcheck::spellchecker>> checkers;
         for (const auto& c : configs) {
             checkers.push_back(std::make_unique<spellcheck::spellchecker>(

@@ -7,16 +7,16 @@
 
 namespace robotoff::spellcheck {
 
-std::size_t damerau_levenshtein(std::u32string_view a, std::u32string_view b, std::size_t max_distance) {
+namespace {
+
+// Three rolling rows of the OSA table in caller-provided storage (m + 1 cells each).
+std::size_t osa_rows(std::u32string_view a, std::u32string_view b, std::size_t max_distance, std::size_t* prev2,
+                     std::size_t* prev, std::size_t* cur) {
     const std::size_t n = a.size();
     const std::size_t m = b.size();
-    if ((n > m ? n - m : m - n) > max_distance) {
-        return max_distance + 1;
-    }
-    // Three rolling rows of the OSA table.
-    std::vector<std::size_t> prev2(m + 1), prev(m + 1), cur(m + 1);
     for (std::size_t j = 0; j <= m; ++j) {
         prev[j] = j;
+        prev2[j] = 0;
     }
     for (std::size_t i = 1; i <= n; ++i) {
         cur[0] = i;
@@ -33,10 +33,30 @@ std::size_t damerau_levenshtein(std::u32string_view a, std::u32string_view b, st
         if (row_min > max_distance) {
             return max_distance + 1;
         }
-        std::swap(prev2, prev);
-        std::swap(prev, cur);
+        std::size_t* recycled = prev2;
+        prev2 = prev;
+        prev = cur;
+        cur = recycled;
     }
     return std::min(prev[m], max_distance + 1);
+}
+
+}  // namespace
+
+std::size_t damerau_levenshtein(std::u32string_view a, std::u32string_view b, std::size_t max_distance) {
+    const std::size_t n = a.size();
+    const std::size_t m = b.size();
+    if ((n > m ? n - m : m - n) > max_distance) {
+        return max_distance + 1;
+    }
+    // Words are short: stack rows avoid three allocations per verified candidate (the lookup's hot path).
+    constexpr std::size_t stack_cells = 64;
+    if (m < stack_cells) {
+        std::size_t rows[3][stack_cells];
+        return osa_rows(a, b, max_distance, rows[0], rows[1], rows[2]);
+    }
+    std::vector<std::size_t> rows(3 * (m + 1));
+    return osa_rows(a, b, max_distance, rows.data(), rows.data() + m + 1, rows.data() + 2 * (m + 1));
 }
 
 namespace {
@@ -93,6 +113,18 @@ delete_index::delete_index(std::shared_ptr<const corpus> c) : corpus_(std::move(
         keys_.push_back(k);
         words_.push_back(w);
     }
+    bits_ = 8;
+    while (bits_ < 24 && (std::size_t{1} << bits_) < keys_.size()) {
+        ++bits_;
+    }
+    buckets_.assign((std::size_t{1} << bits_) + 1, 0);
+    std::size_t i = 0;
+    for (std::size_t b = 0; b <= (std::size_t{1} << bits_); ++b) {
+        while (i < keys_.size() && (keys_[i] >> (64 - bits_)) < b) {
+            ++i;
+        }
+        buckets_[b] = static_cast<std::uint32_t>(i);
+    }
 }
 
 std::vector<candidate> delete_index::candidates(std::u32string_view t, std::uint32_t token_df,
@@ -100,7 +132,8 @@ std::vector<candidate> delete_index::candidates(std::u32string_view t, std::uint
                                                 double accent_only_min_similarity) const {
     std::vector<std::uint32_t> hits;
     for (const std::uint64_t k : deletion_keys(t)) {
-        auto [lo, hi] = std::equal_range(keys_.begin(), keys_.end(), k);
+        const std::size_t b = static_cast<std::size_t>(k >> (64 - bits_));
+        auto [lo, hi] = std::equal_range(keys_.begin() + buckets_[b], keys_.begin() + buckets_[b + 1], k);
         for (auto it = lo; it != hi; ++it) {
             hits.push_back(words_[static_cast<std::size_t>(it - keys_.begin())]);
         }

@@ -47,6 +47,10 @@ private:
     std::shared_ptr<const corpus> corpus_;
     std::vector<std::uint64_t> keys_;   // sorted
     std::vector<std::uint32_t> words_;  // words_[i] is indexed under keys_[i]
+    // Directory over the top `bits_` bits of the (uniform, hashed) keys: a lookup binary-searches one small
+    // bucket instead of the whole array (2-3 cache misses instead of ~24 at 10M entries).
+    unsigned bits_ = 0;
+    std::vector<std::uint32_t> buckets_;  // size 2^bits_ + 1: first index of each bucket
 };
 
 // The deletion keys of a word (deduplicated), exposed for tests.
