@@ -42,6 +42,37 @@ void question_services::reload_messages() {
     messages_ = std::move(fresh);
 }
 
+std::string question_services::cached_unanswered(const std::string& key,
+                                                 const std::function<std::string()>& compute) {
+    const auto now = std::chrono::steady_clock::now();
+    {
+        std::lock_guard lock(cache_mutex_);
+        auto it = unanswered_cache_.find(key);
+        if (it != unanswered_cache_.end()) {
+            if (now - it->second.at < unanswered_ttl || it->second.refreshing) {
+                return it->second.body;
+            }
+            it->second.refreshing = true;
+        }
+    }
+    std::string body;
+    try {
+        body = compute();
+    } catch (...) {
+        std::lock_guard lock(cache_mutex_);
+        if (auto it = unanswered_cache_.find(key); it != unanswered_cache_.end()) {
+            it->second.refreshing = false;
+        }
+        throw;
+    }
+    std::lock_guard lock(cache_mutex_);
+    if (unanswered_cache_.size() >= 1000) {
+        unanswered_cache_.clear();  // filters are client-controlled: keep the map bounded
+    }
+    unanswered_cache_[key] = cached_body{body, std::chrono::steady_clock::now(), false};
+    return body;
+}
+
 namespace {
 
 core::server_type server_type_of(const http::request& req) {
@@ -190,7 +221,7 @@ http::response list_questions(const question_services& s, const http::request& r
     return http::response::json(std::move(body));
 }
 
-http::response unanswered(const question_services& s, const http::request& req) {
+http::response unanswered(question_services& s, const http::request& req) {
     questions::unanswered_filter f;
     f.server_type = server_type_of(req);
     const int count = count_of(req);
@@ -200,20 +231,36 @@ http::response unanswered(const question_services& s, const http::request& req) 
     f.campaigns = campaigns_of(req);
     f.predictor = req.params.get("predictor");
     f.include_reserved = req.params.get_bool("reserved_barcode").value_or(false);
-    auto conn = s.pool().acquire(req.deadline);
-    auto result = questions::unanswered_questions(*conn, f, count, (page - 1) * count);
-    std::string body = "{\"count\":" + std::to_string(result.total) + ",\"questions\":[";
-    for (std::size_t i = 0; i < result.groups.size(); ++i) {
-        body += i == 0 ? "[" : ",[";
-        if (result.groups[i].first) {
-            core::append_json_string(body, *result.groups[i].first);
-        } else {
-            body += "null";
-        }
-        body += "," + std::to_string(result.groups[i].second) + "]";
+    // The parsed filter is the cache key (not the raw query string: unknown parameters such as device_id
+    // do not change the answer).
+    // Each text is length-prefixed so that no value can imitate another filter.
+    auto part = [](std::string_view text) { return std::to_string(text.size()) + ":" + std::string(text) + ";"; };
+    std::string key = part(core::to_string(f.server_type)) + part(f.type.value_or("")) +
+                      part(f.predictor.value_or("")) + (f.include_reserved ? "r;" : "-;") +
+                      std::to_string(count) + ";" + std::to_string(page) + ";c";
+    for (const auto& c : f.countries) {
+        key += part(c);
     }
-    body += std::string("],\"status\":\"") + (result.groups.empty() ? "no_questions" : "found") + "\"}";
-    return http::response::json(std::move(body));
+    key += "k";
+    for (const auto& c : f.campaigns) {
+        key += part(c);
+    }
+    return http::response::json(s.cached_unanswered(key, [&] {
+        auto conn = s.pool().acquire(req.deadline);
+        auto result = questions::unanswered_questions(*conn, f, count, (page - 1) * count);
+        std::string body = "{\"count\":" + std::to_string(result.total) + ",\"questions\":[";
+        for (std::size_t i = 0; i < result.groups.size(); ++i) {
+            body += i == 0 ? "[" : ",[";
+            if (result.groups[i].first) {
+                core::append_json_string(body, *result.groups[i].first);
+            } else {
+                body += "null";
+            }
+            body += "," + std::to_string(result.groups[i].second) + "]";
+        }
+        body += std::string("],\"status\":\"") + (result.groups.empty() ? "no_questions" : "found") + "\"}";
+        return body;
+    }));
 }
 
 std::vector<http::param_doc> list_docs(bool with_order) {

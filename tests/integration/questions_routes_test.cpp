@@ -236,7 +236,7 @@ TEST_CASE("questions: orders, filters, reserved barcodes, page, count", "[integr
 TEST_CASE("questions/random: every candidate reachable, page ignored, voted ones excluded", "[integration]") {
     auto& f = shared_fixture();
     std::set<std::string> seen;
-    for (int i = 0; i < 40 && seen.size() < 7; ++i) {
+    for (int i = 0; i < 400 && seen.size() < 7; ++i) {  // voted ones come more often: allow many draws
         auto doc = json(http_get(f.port, "/api/v1/questions/random?count=2&page=3&device_id=d-random"));
         CHECK(doc["count"].GetInt() == 7);
         CHECK(doc["questions"].GetArray().Size() == 2);

@@ -14,6 +14,9 @@
 #include "robotoff/questions/questions.hpp"
 #include "robotoff/taxonomy/taxonomy.hpp"
 
+#include <chrono>
+#include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -37,6 +40,12 @@ public:
     // Re-reads embedded + i18n.dir PO files; keeps the old catalog and rethrows if one is malformed.
     void reload_messages();
 
+    // /questions/unanswered groups every open insight of the filter (seconds at 10M insights), so its bodies
+    // are cached per filter for `unanswered_ttl`. An expired entry is recomputed by one request while the
+    // others keep serving the previous body. Thread-safe; the map is bounded.
+    std::string cached_unanswered(const std::string& key, const std::function<std::string()>& compute);
+    std::chrono::milliseconds unanswered_ttl{std::chrono::seconds(60)};
+
 private:
     db::pool& pool_;
     std::unique_ptr<taxonomy::taxonomy_set> own_taxonomies_;
@@ -47,6 +56,13 @@ private:
     std::string i18n_dir_;
     mutable std::mutex mutex_;
     std::shared_ptr<const questions::catalog> messages_;
+    struct cached_body {
+        std::string body;
+        std::chrono::steady_clock::time_point at;
+        bool refreshing = false;
+    };
+    std::mutex cache_mutex_;
+    std::map<std::string, cached_body> unanswered_cache_;
 };
 
 // GET /api/v1/questions/{barcode}, /api/v1/questions, /questions/random, /questions/popular,
