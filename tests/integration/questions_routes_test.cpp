@@ -211,6 +211,9 @@ TEST_CASE("questions: orders, filters, reserved barcodes, page, count", "[integr
     CHECK(json(http_get(f.port, "/api/v1/questions?countries=de,fr"))["count"].GetInt() == 7);
     CHECK(ids(json(http_get(f.port, "/api/v1/questions?brands=danone&insight_types=label"))) ==
           std::vector<std::string>{id_of(6)});
+    // Quotes, backslashes and braces in list values are data, not syntax.
+    CHECK(ids(json(http_get(f.port, "/api/v1/questions?brands=a%22b,c%5Cd,%7Be%7D,danone&insight_types=label"))) ==
+          std::vector<std::string>{id_of(6)});
     CHECK(ids(json(http_get(f.port, "/api/v1/questions?campaigns=agribalyse-category,missing-category"))) ==
           std::vector<std::string>{id_of(2)});
     CHECK(json(http_get(f.port, "/api/v1/questions?campaign=agribalyse-category"))["count"].GetInt() == 2);
