@@ -3,8 +3,11 @@
 // properties. A `taxonomy` is immutable once loaded and shared read-only across threads
 // (std::shared_ptr<const taxonomy>); a refresh builds a new one and swaps it in a `taxonomy_set`.
 // Loading parses the OFF JSON export (plain or gzip) with RapidJSON in situ; the DOM is dropped once the
-// nodes are built. Lookups by id and the synonym index use heterogeneous (string_view) hashing, so queries
-// never allocate. Ancestor walks keep a visited set (the graph is a DAG but exports have had cycles).
+// nodes are built. Lookups by id and the synonym index use heterogeneous (string_view) hashing, so id
+// lookups never allocate. Ancestor walks keep a visited set (the graph is a DAG but exports have had cycles).
+// A `taxonomy_set` (mutex-guarded map of snapshots) is what the daemon shares: start-up fills it from data.dir
+// (cache first), the download job calls install_download(), and listeners rebuild derived indexes (category
+// matcher) after each swap. Nothing here owns a thread; destruction just frees memory.
 
 #include <cstddef>
 #include <functional>
