@@ -101,6 +101,14 @@ TEST_CASE("real taxonomies: localized names", "[unit]") {
     CHECK(co->localized_name("en:united-kingdom", "de") == "Vereinigtes Königreich");
 }
 
+TEST_CASE("real brands: display names of brand tags (taxonomy vectors, this export's spelling)", "[unit]") {
+    auto b = real().get("brands");
+    CHECK(b->localized_name("en:carrefour-bio", "en") == "Carrefour Bio");
+    CHECK(b->localized_name("en:turini", "fr") == "Turini");  // no fr name: falls back to en
+    CHECK_FALSE(b->contains("en:unknown-brand"));
+    CHECK(b->is_descendant("en:carrefour-bio", "en:carrefour"));
+}
+
 TEST_CASE("real countries: codes to tags", "[unit]") {
     auto co = real().get("countries");
     CHECK(country_tag_for_code(*co, "fr") == std::optional<std::string>("en:france"));
