@@ -47,7 +47,17 @@ std::vector<std::string> split_fields(std::string_view line) {
 
 class loader {
 public:
-    loader(std::string data_dir, rule_data& r) : dir_(std::move(data_dir)), r_(r) {}
+    loader(std::string data_dir, rule_data& r, const std::vector<std::string>& only)
+        : dir_(std::move(data_dir)), r_(r), only_(only) {}
+
+    // Whether the lists of `type` are to be loaded; a skipped type is reported disabled (no warning).
+    bool wanted(const std::string& type) {
+        if (only_.empty() || std::find(only_.begin(), only_.end(), type) != only_.end()) {
+            return true;
+        }
+        disable(type);
+        return false;
+    }
 
     std::string path(const std::string& rel) const { return (std::filesystem::path(dir_) / rel).string(); }
 
@@ -295,11 +305,49 @@ public:
     }
 
     void load_all(category_resolver resolver) {
-        keyword_file("ocr/fishing_flashtext.txt", r_.fishing, true, "packager_code without fishing codes");
-        keyword_file("ocr/label_flashtext.txt", r_.label_keywords, false, "label without the keyword list");
-        r_.label_logos_loaded =
-            map_file("ocr/label_logo_annotation.txt", r_.label_logos, "label without Vision logos");
+        if (wanted("packager_code")) {
+            keyword_file("ocr/fishing_flashtext.txt", r_.fishing, true, "packager_code without fishing codes");
+        }
+        if (wanted("label")) {
+            keyword_file("ocr/label_flashtext.txt", r_.label_keywords, false, "label without the keyword list");
+            r_.label_logos_loaded =
+                map_file("ocr/label_logo_annotation.txt", r_.label_logos, "label without Vision logos");
+        }
+        if (wanted("brand")) {
+            load_brands();
+        }
+        if (wanted("store")) {
+            load_store();
+        }
+        if (wanted("trace")) {
+            keyword_file("ocr/trace_allergen.txt", r_.trace, false, "trace disabled");
+            if (!r_.trace.loaded) {
+                disable("trace");
+            }
+        }
+        if (wanted("image_flag")) {
+            load_image_flag();
+        }
+        if (wanted("location")) {
+            load_cities();
+        }
+        if (wanted("packaging")) {
+            packaging_map("grammars/terminal_packaging_shape_fr_map.json", r_.packaging_shapes);
+            packaging_map("grammars/terminal_packaging_material_fr_map.json", r_.packaging_materials);
+            packaging_map("grammars/terminal_packaging_recycling_fr_map.json", r_.packaging_recycling);
+        }
+        if (wanted("category")) {
+            r_.resolver = std::move(resolver);
+            if (!r_.resolver) {
+                core::log::warning("extract.rules_missing",
+                                   {{"file", "categories taxonomy"}, {"effect", "category disabled"}});
+                r_.warnings.push_back("no categories taxonomy: category disabled");
+                disable("category");
+            }
+        }
+    }
 
+    void load_brands() {
         std::set<std::string> blacklist;
         for_each_line("ocr/brand_taxonomy_blacklist.txt", "brand lists not filtered by the blacklist",
                       [&](const std::vector<std::string>& f, std::uint64_t) {
@@ -315,13 +363,10 @@ public:
                      brand_skip);
         r_.brand_logos_loaded =
             map_file("ocr/brand_logo_annotation.txt", r_.brand_logos, "brand without Vision logos");
+    }
 
-        load_store();
-        keyword_file("ocr/trace_allergen.txt", r_.trace, false, "trace disabled");
-        if (!r_.trace.loaded) {
-            disable("trace");
-        }
-        // image_flag: both lists in one matcher; the payload's key is the list label.
+    // Both image_flag lists in one matcher; the payload's key is the list label.
+    void load_image_flag() {
         for (const auto& [rel, label] : {std::pair<std::string, std::string>{"ocr/image_flag_beauty.txt", "beauty"},
                                          {"ocr/image_flag_miscellaneous.txt", "miscellaneous"}}) {
             const bool ok = for_each_line(rel, "image_flag without the " + label + " list",
@@ -338,23 +383,12 @@ public:
             r_.image_flag.loaded = r_.image_flag.loaded || ok;
         }
         r_.image_flag.matcher.freeze();
-
-        load_cities();
-        packaging_map("grammars/terminal_packaging_shape_fr_map.json", r_.packaging_shapes);
-        packaging_map("grammars/terminal_packaging_material_fr_map.json", r_.packaging_materials);
-        packaging_map("grammars/terminal_packaging_recycling_fr_map.json", r_.packaging_recycling);
-
-        r_.resolver = std::move(resolver);
-        if (!r_.resolver) {
-            core::log::warning("extract.rules_missing", {{"file", "categories taxonomy"}, {"effect", "category disabled"}});
-            r_.warnings.push_back("no categories taxonomy: category disabled");
-            disable("category");
-        }
     }
 
 private:
     std::string dir_;
     rule_data& r_;
+    const std::vector<std::string>& only_;
 };
 
 }  // namespace
@@ -371,9 +405,10 @@ bool rules::is_disabled(std::string_view type) const {
     return std::find(data_->disabled.begin(), data_->disabled.end(), type) != data_->disabled.end();
 }
 
-rules load_rules(const std::string& data_dir, category_resolver resolver) {
+rules load_rules(const std::string& data_dir, category_resolver resolver,
+                 const std::vector<std::string>& only_types) {
     auto data = std::make_unique<rule_data>();
-    loader(data_dir, *data).load_all(std::move(resolver));
+    loader(data_dir, *data, only_types).load_all(std::move(resolver));
     return rules(std::move(data));
 }
 

@@ -38,13 +38,17 @@ public:
     const rule_data& data() const { return *data_; }
 
 private:
-    friend rules load_rules(const std::string& data_dir, category_resolver resolver);
+    friend rules load_rules(const std::string& data_dir, category_resolver resolver,
+                            const std::vector<std::string>& only_types);
     explicit rules(std::unique_ptr<rule_data> d);
     std::unique_ptr<rule_data> data_;
 };
 
 // Loads and compiles every list under `data_dir`. Blocking (reads files); never throws for missing or
-// malformed data (see above). Without a resolver, the category extractor is disabled.
-rules load_rules(const std::string& data_dir, category_resolver resolver = {});
+// malformed data (see above). Without a resolver, the category extractor is disabled. A non-empty
+// `only_types` loads just the lists those types need (the others are reported disabled, without warnings):
+// the CLI uses it to start fast.
+rules load_rules(const std::string& data_dir, category_resolver resolver = {},
+                 const std::vector<std::string>& only_types = {});
 
 }  // namespace robotoff::extract

@@ -101,6 +101,19 @@ TEST_CASE("rules: a missing list disables only its extractor; malformed lines ar
     fs::remove_all(dir);
 }
 
+TEST_CASE("rules: only the lists of the requested types", "[unit]") {
+    const auto r = robotoff::extract::load_rules(data_dir, {}, {"label", "product_weight"});
+    CHECK(r.warnings().empty());
+    CHECK(r.is_disabled("store"));
+    CHECK(r.is_disabled("location"));
+    CHECK(r.is_disabled("category"));
+    CHECK_FALSE(r.is_disabled("label"));
+    const auto ocr = robotoff::ocr::from_ocr_text("CHABRIOR sans gluten");
+    const auto ps = robotoff::extract::extract(ocr, r, {"label", "store"});
+    REQUIRE(ps.size() == 1);
+    CHECK(ps[0].value_tag == "en:no-gluten");
+}
+
 TEST_CASE("dispatcher: default set order, unknown types, product names", "[unit]") {
     const auto& d = robotoff::extract::default_types();
     CHECK(d == std::vector<std::string>{"category", "label", "packager_code", "product_weight", "image_flag",
