@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cctype>
 #include <exception>
+#include <filesystem>
 
 namespace robotoff::off {
 
@@ -87,7 +88,9 @@ net::awaitable<void> write_and_read(Stream& stream, exchange& ex) {
             throw po_error(error_kind::transport, "cannot open " + *ex.file_path + ": " + ec.message());
         }
         co_await bhttp::async_read(stream, buffer, parser, net::use_awaitable);
-        ex.response.body_bytes = parser.get().body().size();
+        parser.get().body().close();
+        std::error_code size_error;
+        ex.response.body_bytes = std::filesystem::file_size(*ex.file_path, size_error);
     } else if (!head && status != 204 && status != 304) {
         bhttp::response_parser<bhttp::string_body> parser(std::move(header_parser));
         parser.body_limit(boost::none);
