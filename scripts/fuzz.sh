@@ -47,7 +47,8 @@ for source in tests/fuzz/fuzz_*.cpp; do
     [ -f "$dict" ] && extra+=("-dict=$dict")
     seeds=$(seeds_for "$target")
     echo "fuzz: $target for ${seconds}s"
-    if ! ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:suppressions="$root/tests/fuzz/ubsan.supp" \
+    ubsan="print_stacktrace=1:halt_on_error=1:suppressions=$root/tests/fuzz/ubsan.supp"
+    if ! ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS="$ubsan" \
         "build-fuzz/tests/fuzz/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
         -max_len=262144 -print_final_stats=1 -artifact_prefix="$artifacts" "${extra[@]}" \
         "$corpus" $seeds 2>"build-fuzz/$target.log"; then

@@ -222,7 +222,8 @@ int run_extract(command_context& ctx) {
         throw usage_failure("data directory '" + data_dir + "' does not exist");
     }
     extract::category_resolver resolver;
-    const bool wants_category = !a.product_name && std::find(a.types.begin(), a.types.end(), "category") != a.types.end();
+    const bool wants_category =
+        !a.product_name && std::find(a.types.begin(), a.types.end(), "category") != a.types.end();
     if (wants_category) {
         if (auto r = category_resolver_for(data_dir)) {
             resolver = std::move(*r);

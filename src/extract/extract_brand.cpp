@@ -20,7 +20,10 @@ void from_list(const document& d, const keyword_list& list, const char* predicto
         p.type = "brand";
         p.value = name;
         p.value_tag = tag;
-        p.data = data_builder().key("text").str(slice(t, m.start, m.end)).box(d.default_text_box(m.start, m.end)).finish();
+        p.data = data_builder()
+                     .key("text").str(slice(t, m.start, m.end))
+                     .box(d.default_text_box(m.start, m.end))
+                     .finish();
         p.predictor = predictor;
         p.automatic_processing = automatic;
         pending.push_back({m.start, std::move(p)});

@@ -22,10 +22,12 @@ const std::vector<trigger>& triggers() {
         std::vector<trigger> out;
         // Row 1: the phrase is exactly the 1-6 words between "appellation" and the closing word.
         out.push_back({"fr:", {side::between},
-                       text::regex(R"((?<!\w)appellation\s+(\S+(?:\s+\S+){0,5}?)\s+(?:contr[ôo]l[ée]e|prot[ée]g[ée]e)(?!\w))",
+                       text::regex(R"((?<!\w)appellation\s+(\S+(?:\s+\S+){0,5}?)\s+)"
+                                   R"((?:contr[ôo]l[ée]e|prot[ée]g[ée]e)(?!\w))",
                                    ci)});
         out.push_back({"fr:", {side::before},
-                       text::regex(R"((?<!\w)appellation d['’]origine (?:contr[ôo]l[ée]e|prot[ée]g[ée]e)(?!\w))", ci)});
+                       text::regex(R"((?<!\w)appellation d['’]origine (?:contr[ôo]l[ée]e|prot[ée]g[ée]e)(?!\w))",
+                                   ci)});
         out.push_back({"es:", {side::before, side::after},
                        text::regex(R"((?<!\w)denominaci[óo]n de origen protegida(?!\w))", ci)});
         out.push_back({"en:", {side::before, side::after}, text::regex(R"((?<!\w)(?:AOP|DOP|PDO)(?!\w))", ci)});

@@ -46,7 +46,8 @@ void extract_image_flag(const document& d, const rule_data& r, std::vector<predi
     }
     if (const auto& ss = ocr.safe_search()) {
         const int very_likely = ocr::likelihood_rank("VERY_LIKELY");
-        for (const auto& [label, rank] : {std::pair<const char*, int>{"adult", ss->adult}, {"violence", ss->violence}}) {
+        const std::pair<const char*, int> checked[] = {{"adult", ss->adult}, {"violence", ss->violence}};
+        for (const auto& [label, rank] : checked) {
             if (rank == very_likely) {
                 out.push_back(flag(data_builder()
                                        .key("type").str("safe_search_annotation")

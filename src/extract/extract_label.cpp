@@ -24,7 +24,8 @@ const std::vector<family>& families() {
     static const std::vector<family> f = [] {
         std::vector<family> v;
         v.push_back({"en:organic", which::contiguous, kind::fixed,
-                     regex(R"(ingr[ée]dients?\sbiologiques?|ingr[ée]dients?\sbio[\s.,)]|agriculture ue/non ue biologique|)"
+                     regex(R"(ingr[ée]dients?\sbiologiques?|ingr[ée]dients?\sbio[\s.,)]|)"
+                           R"(agriculture ue/non ue biologique|)"
                            R"(agriculture bio(?:logique)?[\s.,)]|production bio(?:logique)?[\s.,)])",
                            ci)});
         v.push_back({nullptr, which::full, kind::eu_code,

@@ -47,7 +47,9 @@ void extract_nutrient_mention(const document& d, const rule_data&, std::vector<p
         for (const auto& m : matches) {
             b.begin_object();
             b.key("raw").str(slice(t, m.start, m.end));
-            b.key("span").begin_array().integer(static_cast<long long>(m.start)).integer(static_cast<long long>(m.end)).end_array();
+            b.key("span").begin_array();
+            b.integer(static_cast<long long>(m.start)).integer(static_cast<long long>(m.end));
+            b.end_array();
             if (n.phrases != nullptr) {
                 std::size_t index = 0;
                 for (char32_t c : m.mark) {

@@ -27,7 +27,8 @@ const std::vector<format>& formats() {
                      text::regex(R"(FR (2A|2B|[0-9]{2,3})[\-.\s]([0-9]{3})[\-.\s]([0-9]{3}) (?:CE|EC)(?![a-z0-9]))",
                                  text::regex::caseless)});
         v.push_back({"eu_de", which::contiguous,
-                     text::regex(R"(DE (BB|BE|BW|BY|HB|HE|HH|MV|NI|NW|RP|SH|SL|SN|ST|TH)[\-.\s]([0-9]{1,5})[\-.\s] ?(?:EG|EC)(?![a-z0-9]))",
+                     text::regex(R"(DE (BB|BE|BW|BY|HB|HE|HH|MV|NI|NW|RP|SH|SL|SN|ST|TH)[\-.\s]([0-9]{1,5}))"
+                                 R"([\-.\s] ?(?:EG|EC)(?![a-z0-9]))",
                                  text::regex::caseless)});
         v.push_back({"rspo", which::contiguous, text::regex(R"((?<!\w)RSPO-[0-9]{7}(?![0-9]))")});
         v.push_back({"fr_gluten", which::contiguous, text::regex(R"(FR-[0-9]{3}-[0-9]{3})")});

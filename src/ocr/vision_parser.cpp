@@ -251,7 +251,8 @@ void ocr_result_builder::parse_full_text(const json& fta, ocr_result& r) {
                         if (const json* prop = member(s, "property"); prop != nullptr && prop->IsObject()) {
                             if (const json* db = member(*prop, "detectedBreak"); db != nullptr && !db->IsNull()) {
                                 if (!db->IsObject()) {
-                                    fail(path_of(pi, bi, qi, wi) + ".symbols[].property.detectedBreak is not an object");
+                                    fail(path_of(pi, bi, qi, wi) +
+                                         ".symbols[].property.detectedBreak is not an object");
                                 }
                                 const std::string_view type = optional_string(*db, "type", "detectedBreak");
                                 if (!break_string(type, brk)) {
@@ -273,7 +274,8 @@ void ocr_result_builder::parse_full_text(const json& fta, ocr_result& r) {
                         }
                     }
                     out.end = text.size();
-                    out.vertices = parse_vertices(w, "boundingBox", "fullTextAnnotation.pages[].blocks[].paragraphs[].words[]");
+                    out.vertices =
+                        parse_vertices(w, "boundingBox", "fullTextAnnotation.pages[].blocks[].paragraphs[].words[]");
                     // §2.6: languages of the word.
                     bool has = false;
                     if (const json* prop = member(w, "property"); prop != nullptr && prop->IsObject()) {

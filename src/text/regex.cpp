@@ -56,7 +56,8 @@ regex::~regex() {
     }
 }
 
-regex::regex(regex&& other) noexcept : pattern_(std::move(other.pattern_)), code_(std::exchange(other.code_, nullptr)) {}
+regex::regex(regex&& other) noexcept
+    : pattern_(std::move(other.pattern_)), code_(std::exchange(other.code_, nullptr)) {}
 
 regex& regex::operator=(regex&& other) noexcept {
     if (this != &other) {

@@ -38,7 +38,8 @@ std::string slurp(const std::string& path) {
 
 // Runs build/robotoffd with `args`, stdout and stderr captured in temporary files.
 result run(const std::vector<std::string>& args) {
-    const std::string base = std::filesystem::temp_directory_path() / ("robotoffd_extract_" + std::to_string(::getpid()));
+    const std::string base =
+        std::filesystem::temp_directory_path() / ("robotoffd_extract_" + std::to_string(::getpid()));
     const std::string out_path = base + ".out";
     const std::string err_path = base + ".err";
     const pid_t pid = ::fork();

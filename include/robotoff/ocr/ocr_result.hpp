@@ -143,7 +143,9 @@ public:
     std::optional<bounding_box> match_box(std::size_t start, std::size_t end) const;
     // The words whose box lies inside `area` (y_min, x_min, y_max, x_max).
     std::vector<const word*> words_in_area(const bounding_box& area) const;
-    std::u32string_view word_text(const word& w) const { return std::u32string_view(full_text_).substr(w.start, w.end - w.start); }
+    std::u32string_view word_text(const word& w) const {
+        return std::u32string_view(full_text_).substr(w.start, w.end - w.start);
+    }
 
     // §2.5 and §2.6 (computed at build time).
     const orientation_result& orientation_votes() const { return orientation_; }

@@ -28,8 +28,8 @@ std::vector<prediction> of_kind(const std::vector<prediction>& ps, const std::st
 }  // namespace
 
 TEST_CASE("image_flag: label annotations (vectors)", "[unit]") {
-    auto ps = of_kind(run_json("image_flag", R"({"responses":[{"labelAnnotations":[{"description":"Face","score":0.8}]}]})"),
-                      "label_annotation");
+    const std::string face = R"({"responses":[{"labelAnnotations":[{"description":"Face","score":0.8}]}]})";
+    auto ps = of_kind(run_json("image_flag", face), "label_annotation");
     REQUIRE(ps.size() == 1);
     auto d = data(ps[0]);
     CHECK(str(d, "label") == "face");
@@ -37,8 +37,10 @@ TEST_CASE("image_flag: label annotations (vectors)", "[unit]") {
     CHECK(ps[0].confidence == Approx(0.8));
     CHECK(ps[0].predictor_version == "1");
     // Below 0.6, or not in the set: nothing; only the first qualifying label.
-    CHECK(run_json("image_flag", R"({"responses":[{"labelAnnotations":[{"description":"Face","score":0.5}]}]})").empty());
-    CHECK(run_json("image_flag", R"({"responses":[{"labelAnnotations":[{"description":"Food","score":0.9}]}]})").empty());
+    CHECK(run_json("image_flag", R"({"responses":[{"labelAnnotations":[{"description":"Face","score":0.5}]}]})")
+              .empty());
+    CHECK(run_json("image_flag", R"({"responses":[{"labelAnnotations":[{"description":"Food","score":0.9}]}]})")
+              .empty());
     ps = run_json("image_flag", R"({"responses":[{"labelAnnotations":[{"description":"Dog","score":0.7},)"
                                 R"({"description":"Cat","score":0.9}]}]})");
     REQUIRE(ps.size() == 1);
@@ -92,9 +94,11 @@ TEST_CASE("image_orientation and image_lang need a fullTextAnnotation", "[unit]"
     CHECK(run("image_lang", "texte sans positions").empty());
     const std::string word_up = R"({"symbols":[{"text":"a","property":{"detectedBreak":{"type":"SPACE"}}}],)"
                                 R"("property":{"detectedLanguages":[{"languageCode":"fr"}]},)"
-                                R"("boundingBox":{"vertices":[{"x":0,"y":0},{"x":10,"y":0},{"x":10,"y":5},{"x":0,"y":5}]}})";
+                                R"("boundingBox":{"vertices":[{"x":0,"y":0},{"x":10,"y":0},)"
+                                R"({"x":10,"y":5},{"x":0,"y":5}]}})";
     const std::string word_left = R"({"symbols":[{"text":"b"}],)"
-                                  R"("boundingBox":{"vertices":[{"x":0,"y":10},{"x":0,"y":0},{"x":5,"y":0},{"x":5,"y":10}]}})";
+                                  R"("boundingBox":{"vertices":[{"x":0,"y":10},{"x":0,"y":0},)"
+                                  R"({"x":5,"y":0},{"x":5,"y":10}]}})";
     const std::string json = R"({"responses":[{"fullTextAnnotation":{"pages":[{"blocks":[{"paragraphs":[{"words":[)" +
                              word_left + "," + word_up + "," + word_up + "]}]}]}]}}]}";
     auto ps = run_json("image_orientation", json);

@@ -138,7 +138,8 @@ TEST_CASE("category: appellations with the fake resolver", "[unit]") {
 }
 
 TEST_CASE("category: with the real categories taxonomy", "[unit]") {
-    const auto t = robotoff::taxonomy::taxonomy::load_file("categories", data_dir + "/taxonomies/categories.full.json.gz");
+    const auto t =
+        robotoff::taxonomy::taxonomy::load_file("categories", data_dir + "/taxonomies/categories.full.json.gz");
     const auto r = robotoff::extract::load_rules(data_dir, [t](std::string_view id) { return t->canonical(id); });
     auto run_real = [&](const std::string& text) {
         return tag_set(robotoff::extract::extract(robotoff::ocr::from_ocr_text(text), r, {"category"}, opts_2025()));

@@ -72,7 +72,8 @@ TEST_CASE("rules: a missing list disables only its extractor; malformed lines ar
     fs::create_directories(dir / "ocr");
     {
         std::ofstream(dir / "ocr" / "store_regex.txt") << "// stores\nIntermarché||chabrior\nBad||(unclosed\nCasino\n";
-        std::ofstream(dir / "ocr" / "label_flashtext.txt") << "en:no-gluten||sans gluten\nbroken line\n\nen:vegan||vegan\n";
+        std::ofstream(dir / "ocr" / "label_flashtext.txt")
+            << "en:no-gluten||sans gluten\nbroken line\n\nen:vegan||vegan\n";
     }
     const auto r = robotoff::extract::load_rules(dir.string());
     CHECK(r.is_disabled("trace"));

@@ -46,7 +46,8 @@ std::string spec_example() {
                                 R"([{"x":10,"y":10},{"x":40,"y":10},{"x":40,"y":20},{"x":10,"y":20}])",
                                 R"([{"languageCode":"fr"}])") +
                            "," +
-                           word(sym("v") + "," + sym("e") + "," + sym("r") + "," + sym("r") + "," + sym("e", "LINE_BREAK"),
+                           word(sym("v") + "," + sym("e") + "," + sym("r") + "," + sym("r") + "," +
+                                    sym("e", "LINE_BREAK"),
                                 R"([{"x":50,"y":10},{"y":12},{"x":90,"y":20},{"x":50,"y":20}])",
                                 R"([{"languageCode":"fr"},{"languageCode":"en"}])") +
                            "]}]}";
@@ -146,9 +147,11 @@ TEST_CASE("ocr: contiguous text turns '|' and newlines into spaces inside a page
 TEST_CASE("ocr: annotations", "[unit]") {
     const auto r = parse_vision_json(
         R"({"responses":[{"textAnnotations":[{"description":"Hello\nWorld","locale":"en",)"
-        R"("boundingPoly":{"vertices":[{"x":1,"y":2}]}}],"logoAnnotations":[{"description":"Lu","score":0.9,"mid":"/m/1"}],)"
+        R"("boundingPoly":{"vertices":[{"x":1,"y":2}]}}],)"
+        R"("logoAnnotations":[{"description":"Lu","score":0.9,"mid":"/m/1"}],)"
         R"("labelAnnotations":[{"description":"Food","score":0.7,"topicality":0.7}],)"
-        R"("safeSearchAnnotation":{"adult":"VERY_LIKELY","spoof":"UNLIKELY","medical":"UNKNOWN","violence":"POSSIBLE","racy":"LIKELY"},)"
+        R"("safeSearchAnnotation":{"adult":"VERY_LIKELY","spoof":"UNLIKELY","medical":"UNKNOWN",)"
+        R"("violence":"POSSIBLE","racy":"LIKELY"},)"
         R"("faceAnnotations":[{"detectionConfidence":0.92}],"imagePropertiesAnnotation":{"x":1}}]})");
     CHECK_FALSE(r.has_full_text_annotation());
     CHECK(r.full_text().empty());
