@@ -370,6 +370,9 @@ void register_tasks(runner& r, task_environment& env) {
     }
     add("cleanup", run_cleanup);
     add("download_dataset", run_download_dataset);
+    if (env.matcher && env.matcher()) {
+        add("category_matcher_batch", run_category_matcher_batch);
+    }
 }
 
 std::vector<std::string> missing_kinds(const runner& r) {

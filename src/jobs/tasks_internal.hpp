@@ -12,5 +12,6 @@ insights::prediction to_insight_prediction(const extract::prediction& p, core::s
 
 job_outcome run_import_image(task_environment& env, const job& j);
 job_outcome run_download_dataset(task_environment& env, const job& j);
+job_outcome run_category_matcher_batch(task_environment& env, const job& j);
 
 }  // namespace robotoff::jobs

@@ -280,6 +280,16 @@ TEST_CASE("download_dataset: streamed download, integrity, import, minified copy
     REQUIRE(reads.Size() == 1);
     CHECK(std::string(reads[0]["method"].GetString()) == "HEAD");
 
+    // category_matcher_batch streams the minified dump: products without categories get matcher predictions.
+    s.svc.jobs().enqueue({"category_matcher_batch",
+                          R"({"dedup_key":"category_matcher_batch","since":"1970-01-01T00:00:00.000000"})",
+                          seconds(0)});
+    REQUIRE(testing::eventually([&] { return s.all_jobs_settled(); }, seconds(120)));
+    CHECK(s.scalar("SELECT count(*) FROM job WHERE kind = 'category_matcher_batch' AND state = 'done'") == 1);
+    CHECK(s.scalar("SELECT count(*) FROM prediction WHERE type = 'category' AND predictor = 'matcher'") > 0);
+    CHECK(s.scalar("SELECT count(*) FROM prediction p JOIN product d ON d.barcode = p.barcode "
+                   "WHERE p.predictor = 'matcher' AND jsonb_array_length(d.categories_tags) > 0") == 0);
+
     // A dump smaller than dataset.min_product_count fails the integrity check and is discarded.
     std::remove((dir + "/products-etag.txt").c_str());
     stack strict(std::map<std::string, std::string>{{"dataset.dir", testing::make_temp_dir()},
