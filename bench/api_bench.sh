@@ -110,7 +110,8 @@ LUA
     base="http://127.0.0.1:$port"
     bench_route() {
         local name=$1 script=$2 path=$3
-        # Warm-up (caches, connections), then the measured run.
+        # Warm-up (caches, connections, the count cache of /insights/random), then the measured run.
+        curl -s -o /dev/null --max-time 600 "$base$path"
         wrk -t2 -c64 -d3s -s "$script" "$base$path" >/dev/null 2>&1 || true
         echo "== $name: wrk -t2 -c64 -d${duration}s =="
         wrk -t2 -c64 -d"${duration}s" --latency -s "$script" "$base$path" | tee "$tmp/wrk.out" \

@@ -3,6 +3,8 @@
 #include "robotoff/core/json.hpp"
 #include "robotoff/insights/store.hpp"
 
+#include "prepared.hpp"
+
 #include <algorithm>
 #include <random>
 
@@ -134,7 +136,7 @@ std::vector<insight> list_insights(db::connection& conn, const insight_filter& f
     std::string sql = select_insights() + w.sql();
     sql += order == insight_order::popularity ? " ORDER BY i.unique_scans_n DESC" : " ORDER BY i.timestamp DESC, i.id";
     sql += " LIMIT " + w.bind(count) + "::integer OFFSET " + w.bind(offset) + "::bigint";
-    return rows(conn.exec(sql, w.values()));
+    return rows(exec_prepared(conn, sql, w.values()));
 }
 
 long long count_insights(db::connection& conn, const insight_filter& filter, long long cap) {
@@ -146,7 +148,7 @@ long long count_insights(db::connection& conn, const insight_filter& filter, lon
     } else {
         sql = "SELECT count(*) FROM product_insight i" + w.sql();
     }
-    return conn.exec(sql, w.values()).get_int(0, 0);
+    return exec_prepared(conn, sql, w.values()).get_int(0, 0);
 }
 
 std::vector<insight> random_insights(db::connection& conn, const insight_filter& filter, int count) {
@@ -158,7 +160,7 @@ std::vector<insight> random_insights(db::connection& conn, const insight_filter&
         w.add(std::string("i.random_key ") + (pass == 0 ? ">= " : "< ") + w.bind(start) + "::double precision");
         std::string sql = select_insights() + w.sql() + " ORDER BY i.random_key LIMIT " +
                           w.bind(count - static_cast<int>(out.size())) + "::integer";
-        auto part = rows(conn.exec(sql, w.values()));
+        auto part = rows(exec_prepared(conn, sql, w.values()));
         for (auto& x : part) {
             out.push_back(std::move(x));
         }
@@ -171,7 +173,7 @@ std::vector<insight> product_open_insights(db::connection& conn, core::server_ty
     std::string sql = select_insights() +
                       " WHERE i.server_type = $1 AND i.barcode = $2 AND i.annotation IS NULL"
                       " ORDER BY i.type, i.timestamp DESC";
-    return rows(conn.exec(sql, {std::string(core::to_string(type)), barcode}));
+    return rows(exec_prepared(conn, sql, {std::string(core::to_string(type)), barcode}));
 }
 
 namespace {
@@ -198,7 +200,7 @@ std::vector<prediction> list_predictions(db::connection& conn, const prediction_
     auto w = prediction_where(filter);
     std::string sql = std::string("SELECT ") + prediction_columns + " FROM prediction" + w.sql() +
                       " ORDER BY id DESC LIMIT " + w.bind(count) + "::integer OFFSET " + w.bind(offset) + "::bigint";
-    auto r = conn.exec(sql, w.values());
+    auto r = exec_prepared(conn, sql, w.values());
     std::vector<prediction> out;
     for (int i = 0; i < r.rows(); ++i) {
         out.push_back(prediction_from_row(r, i));
@@ -208,11 +210,11 @@ std::vector<prediction> list_predictions(db::connection& conn, const prediction_
 
 long long count_predictions(db::connection& conn, const prediction_filter& filter) {
     auto w = prediction_where(filter);
-    return conn.exec("SELECT count(*) FROM prediction" + w.sql(), w.values()).get_int(0, 0);
+    return exec_prepared(conn, "SELECT count(*) FROM prediction" + w.sql(), w.values()).get_int(0, 0);
 }
 
 long long user_annotation_count(db::connection& conn, const std::string& username) {
-    return conn.exec("SELECT count(*) FROM product_insight WHERE username = $1", {username}).get_int(0, 0);
+    return exec_prepared(conn, "SELECT count(*) FROM product_insight WHERE username = $1", {username}).get_int(0, 0);
 }
 
 }  // namespace robotoff::insights
