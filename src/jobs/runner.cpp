@@ -111,7 +111,6 @@ void runner::wait_for_work(std::stop_token& stop, std::chrono::milliseconds max_
 }
 
 void runner::execute(db::connection& conn, job& j) {
-    const std::string worker = j.payload.IsObject() ? node_id_ : node_id_;
     auto handler_it = handlers_.find(j.kind);
     auto started = std::chrono::steady_clock::now();
     std::string result;
