@@ -101,6 +101,10 @@ void commit_jobs(webhook_services& services, const std::vector<jobs::new_job>& p
         return;
     }
     auto conn = services.pool.acquire(req.deadline);
+    // A bounded queue: past jobs.max_pending the caller is told to come back later (503 + Retry-After).
+    if (jobs::pending_total(*conn) >= services.settings.max_pending) {
+        throw core::service_unavailable("job queue full (jobs.max_pending)");
+    }
     db::transaction tx(*conn);
     for (const auto& j : planned) {
         jobs::enqueue_in_transaction(*conn, j);
@@ -180,6 +184,7 @@ webhook_settings webhook_settings::from_config(const core::config& cfg) {
     s.images_url = cfg.get_string("off.images_url");
     s.dataset_dir = cfg.get_string("dataset.dir");
     s.updated_wait = std::chrono::seconds(cfg.get_int("jobs.updated_product_wait_s"));
+    s.max_pending = cfg.get_int("jobs.max_pending");
     return s;
 }
 

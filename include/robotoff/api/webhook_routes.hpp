@@ -42,6 +42,7 @@ struct webhook_settings {
     std::string images_url = "https://images.{base}.{tld}";
     std::string dataset_dir = "datasets";
     std::chrono::seconds updated_wait{10};   // jobs.updated_product_wait_s
+    long long max_pending = 1000000;         // jobs.max_pending: above it, 503 instead of more jobs
 
     static webhook_settings from_config(const core::config& cfg);
 };
