@@ -5,6 +5,9 @@
 #include "robotoff/extract/rules.hpp"
 #include "robotoff/matcher/category_matcher.hpp"
 #include "robotoff/ocr_engine/ocr_service.hpp"
+#include "robotoff/spellcheck/spellchecker.hpp"
+
+#include <filesystem>
 
 namespace robotoff::jobs {
 
@@ -63,10 +66,13 @@ service::service(const core::config& cfg, db::pool& pool, core::metrics_registry
         rs.workers = options.workers;
     }
     rs.retry_base = options.retry_base;
+    spellchecker_ = std::make_unique<spellcheck::shared_spellchecker>();
     runner_ = std::make_unique<runner>(rs, pool_, metrics);
     tasks_ = std::make_unique<task_environment>(task_environment{
         pool_, *po_, insight_env_, metrics, task_settings::from_config(cfg), rules_.get(),
-        [this] { return matcher_; }, local_ocr_.get(), writer_.get(), [this] { runner_->wake(); }, {}});
+        [this] { return matcher_; }, local_ocr_.get(), writer_.get(), [this] { runner_->wake(); },
+        [this] { runner_->enqueue({"build_spellcheck_corpus", R"({"dedup_key":"build_spellcheck_corpus"})"}); },
+        spellchecker_.get()});
     register_tasks(*runner_, *tasks_);
     auto missing = missing_kinds(*runner_);
     if (!missing.empty()) {
@@ -97,6 +103,14 @@ service::service(const core::config& cfg, db::pool& pool, core::metrics_registry
 service::~service() { stop(); }
 
 void service::start() {
+    // The corpus lives in memory: build it at start-up when a minified dump is there (pipeline.md §8.1).
+    if (std::filesystem::exists(cfg_.get_string("dataset.dir") + "/products-min.jsonl.gz")) {
+        try {
+            runner_->enqueue({"build_spellcheck_corpus", R"({"dedup_key":"build_spellcheck_corpus"})"});
+        } catch (const std::exception& e) {
+            core::log::warning("jobs.startup_enqueue_failed", {{"kind", "build_spellcheck_corpus"}, {"error", e.what()}});
+        }
+    }
     runner_->start();
     scheduler_->start();
 }

@@ -5,6 +5,8 @@
 #include "robotoff/insights/generation.hpp"
 #include "robotoff/matcher/category_matcher.hpp"
 #include "robotoff/products/repository.hpp"
+#include "robotoff/spellcheck/corpus.hpp"
+#include "robotoff/spellcheck/spellchecker.hpp"
 #include "tasks_internal.hpp"
 
 #include <filesystem>
@@ -103,6 +105,94 @@ job_outcome run_category_matcher_batch(task_environment& env, const job& j) {
     core::log::info("jobs.category_matcher_batch", {{"job_id", j.id}, {"products", considered}, {"predicted", predicted}});
     return job_outcome::done(std::to_string(predicted) + " category predictions for " + std::to_string(considered) +
                              " products");
+}
+
+}  // namespace robotoff::jobs
+
+namespace robotoff::jobs {
+
+job_outcome run_build_spellcheck_corpus(task_environment& env, const job& j) {
+    const std::string path = env.settings.dataset_dir + "/products-min.jsonl.gz";
+    if (!std::filesystem::exists(path)) {
+        return job_outcome::done("no minified dump yet");
+    }
+    std::shared_ptr<const taxonomy::taxonomy> ingredients;
+    if (env.insights.taxonomies) {
+        ingredients = env.insights.taxonomies->get("ingredients");
+    }
+    auto corpora = spellcheck::build_corpora_from_dump(path, env.settings.spellcheck_langs, ingredients.get());
+    env.spellchecker->set(std::make_shared<const spellcheck::spellchecker>(std::move(corpora)));
+    core::log::info("jobs.spellcheck_corpus_built", {{"job_id", j.id}, {"path", path}});
+    return job_outcome::done("corpus built");
+}
+
+std::optional<insights::prediction> spellcheck_prediction(const spellcheck::spellchecker& checker,
+                                                          core::server_type s, const std::string& barcode,
+                                                          const std::string& text, const std::string& lang,
+                                                          double confidence) {
+    auto r = checker.check(text, lang, confidence);
+    if (r.corrections.empty()) {
+        return std::nullopt;
+    }
+    insights::prediction p;
+    p.barcode = barcode;
+    p.server_type = s;
+    p.type = "ingredient_spellcheck";
+    p.value_tag = lang;
+    p.data = spellcheck::prediction_data_json(r, lang);
+    p.predictor = "spellcheck";
+    p.predictor_version = "1";
+    p.automatic_processing = false;
+    return p;
+}
+
+job_outcome run_spellcheck_batch(task_environment& env, const job& j) {
+    auto checker = env.spellchecker->get();
+    if (!checker) {
+        return job_outcome::done("no spellcheck corpus yet");
+    }
+    const std::string path = env.settings.dataset_dir + "/products-min.jsonl.gz";
+    if (!std::filesystem::exists(path)) {
+        return job_outcome::done("no minified dump yet");
+    }
+    const long long since = since_seconds(j);
+    core::line_reader reader(path);
+    std::string line;
+    long long considered = 0;
+    long long predicted = 0;
+    auto conn = env.pool.acquire();
+    while (reader.next(line)) {
+        auto doc = core::try_parse_json(line);
+        if (!doc || !doc->IsObject() || !non_empty(*doc, "code")) {
+            continue;
+        }
+        std::string lang(core::get_string(*doc, "lang").value_or(""));
+        if (lang.empty() || !checker->supports(lang) ||
+            core::get_int(*doc, "last_modified_t").value_or(0) < since) {
+            continue;
+        }
+        std::string field = "ingredients_text_" + lang;
+        std::string text(core::get_string(*doc, field.c_str()).value_or(""));
+        if (text.empty()) {
+            continue;
+        }
+        ++considered;
+        const std::string barcode = core::normalize_barcode(*core::get_string(*doc, "code"));
+        std::vector<insights::prediction> preds;
+        if (auto p = spellcheck_prediction(*checker, core::server_type::off, barcode, text, lang, 10.0)) {
+            preds.push_back(std::move(*p));
+            ++predicted;
+        }
+        insights::prediction_scope scope;
+        scope.types = {"ingredient_spellcheck"};
+        scope.predictor = "spellcheck";
+        auto product = products::find_product(*conn, core::server_type::off, barcode);
+        insights::replace_product_predictions(*conn, env.insights, core::server_type::off, barcode, scope, preds,
+                                              product);
+    }
+    core::log::info("jobs.spellcheck_batch", {{"job_id", j.id}, {"products", considered}, {"predicted", predicted}});
+    return job_outcome::done(std::to_string(predicted) + " spellcheck predictions for " +
+                             std::to_string(considered) + " products");
 }
 
 }  // namespace robotoff::jobs

@@ -9,6 +9,7 @@
 #include "robotoff/insights/store.hpp"
 #include "robotoff/matcher/category_matcher.hpp"
 #include "robotoff/products/repository.hpp"
+#include "robotoff/spellcheck/spellchecker.hpp"
 #include "tasks_internal.hpp"
 
 #include <filesystem>
@@ -132,6 +133,27 @@ job_outcome run_product_updated(task_environment& env, const job& j) {
             mscope.types = {"category"};
             mscope.predictor = "matcher";
             insights::replace_product_predictions(*conn, env.insights, s, barcode, mscope, cats, product);
+        }
+    }
+    // 3. spellchecker when an ingredients text of the product's language changed (spellcheck.langs).
+    auto checker = env.spellchecker ? env.spellchecker->get() : nullptr;
+    if (core::is_food(s) && checker && checker->supports(product->lang)) {
+        const std::string field = "ingredients_text_" + product->lang;
+        bool changed = diffs_empty(diffs) || diff_touches(diffs, [&](std::string_view f) {
+                           return f == field || f == "ingredients_text";
+                       });
+        if (changed) {
+            std::vector<insights::prediction> preds;
+            std::string text = product->text(field);
+            if (!text.empty()) {
+                if (auto p = spellcheck_prediction(*checker, s, barcode, text, product->lang, 1.0)) {
+                    preds.push_back(std::move(*p));
+                }
+            }
+            insights::prediction_scope sscope;
+            sscope.types = {"ingredient_spellcheck"};
+            sscope.predictor = "spellcheck";
+            insights::replace_product_predictions(*conn, env.insights, s, barcode, sscope, preds, product);
         }
     }
     // Then refresh the product (§5.1).
@@ -372,6 +394,10 @@ void register_tasks(runner& r, task_environment& env) {
     add("download_dataset", run_download_dataset);
     if (env.matcher && env.matcher()) {
         add("category_matcher_batch", run_category_matcher_batch);
+    }
+    if (env.spellchecker) {
+        add("build_spellcheck_corpus", run_build_spellcheck_corpus);
+        add("spellcheck_batch", run_spellcheck_batch);
     }
 }
 

@@ -4,6 +4,7 @@
 #include "robotoff/extract/prediction.hpp"
 #include "robotoff/insights/model.hpp"
 #include "robotoff/jobs/tasks.hpp"
+#include "robotoff/spellcheck/spellchecker.hpp"
 
 namespace robotoff::jobs {
 
@@ -13,5 +14,12 @@ insights::prediction to_insight_prediction(const extract::prediction& p, core::s
 job_outcome run_import_image(task_environment& env, const job& j);
 job_outcome run_download_dataset(task_environment& env, const job& j);
 job_outcome run_category_matcher_batch(task_environment& env, const job& j);
+job_outcome run_build_spellcheck_corpus(task_environment& env, const job& j);
+job_outcome run_spellcheck_batch(task_environment& env, const job& j);
+// An ingredient_spellcheck prediction for `text` (nullopt: no correction).
+std::optional<insights::prediction> spellcheck_prediction(const spellcheck::spellchecker& checker,
+                                                          core::server_type s, const std::string& barcode,
+                                                          const std::string& text, const std::string& lang,
+                                                          double confidence);
 
 }  // namespace robotoff::jobs

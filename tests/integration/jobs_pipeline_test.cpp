@@ -9,6 +9,7 @@
 #include "robotoff/core/file_io.hpp"
 #include "robotoff/db/pool.hpp"
 #include "robotoff/jobs/service.hpp"
+#include "robotoff/spellcheck/spellchecker.hpp"
 #include "support/test_support.hpp"
 
 #include <catch2/catch.hpp>
@@ -289,6 +290,15 @@ TEST_CASE("download_dataset: streamed download, integrity, import, minified copy
     CHECK(s.scalar("SELECT count(*) FROM prediction WHERE type = 'category' AND predictor = 'matcher'") > 0);
     CHECK(s.scalar("SELECT count(*) FROM prediction p JOIN product d ON d.barcode = p.barcode "
                    "WHERE p.predictor = 'matcher' AND jsonb_array_length(d.categories_tags) > 0") == 0);
+
+    // The dump download enqueued build_spellcheck_corpus: the spellchecker is in memory now.
+    CHECK(s.scalar("SELECT count(*) FROM job WHERE kind = 'build_spellcheck_corpus' AND state = 'done'") == 1);
+    REQUIRE(s.svc.spellchecker().get() != nullptr);
+    CHECK(s.svc.spellchecker().get()->supports("fr"));
+    s.svc.jobs().enqueue({"spellcheck_batch", R"({"dedup_key":"spellcheck_batch","since":"1970-01-01T00:00:00.000000"})",
+                          seconds(0)});
+    REQUIRE(testing::eventually([&] { return s.all_jobs_settled(); }, seconds(120)));
+    CHECK(s.scalar("SELECT count(*) FROM job WHERE kind = 'spellcheck_batch' AND state = 'done'") == 1);
 
     // A dump smaller than dataset.min_product_count fails the integrity check and is discarded.
     std::remove((dir + "/products-etag.txt").c_str());

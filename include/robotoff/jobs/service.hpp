@@ -49,6 +49,8 @@ public:
     po_writer& writer() { return *writer_; }
     runner& jobs() { return *runner_; }
     scheduler& schedule() { return *scheduler_; }
+    // The spellchecker swapped in by build_spellcheck_corpus (share it with the spellcheck route).
+    spellcheck::shared_spellchecker& spellchecker() { return *spellchecker_; }
     const std::vector<scheduled_job>& schedules() const { return schedules_; }
 
 private:
@@ -62,6 +64,7 @@ private:
     std::unique_ptr<extract::rules> rules_;
     std::shared_ptr<const matcher::category_matcher> matcher_;
     std::unique_ptr<ocr_engine::ocr_service> local_ocr_;
+    std::unique_ptr<spellcheck::shared_spellchecker> spellchecker_;
     std::unique_ptr<runner> runner_;
     std::unique_ptr<task_environment> tasks_;
     std::vector<scheduled_job> schedules_;

@@ -31,6 +31,9 @@ class category_matcher;
 namespace robotoff::ocr_engine {
 class ocr_service;
 }
+namespace robotoff::spellcheck {
+class shared_spellchecker;
+}
 
 namespace robotoff::jobs {
 
@@ -62,6 +65,7 @@ struct task_environment {
     insights::product_writer* writer = nullptr;                 // null: process_insights not registered
     std::function<void()> wake;                                 // wakes local workers after enqueues
     std::function<void()> enqueue_after_dataset;                // build_spellcheck_corpus when available
+    spellcheck::shared_spellchecker* spellchecker = nullptr;    // null: spellcheck jobs not registered
 };
 
 void register_tasks(runner& r, task_environment& env);
