@@ -67,6 +67,11 @@ std::vector<std::string> split_types(const std::string& list) {
     if (out.empty()) {
         throw usage_failure("--types needs at least one type");
     }
+    // Output order is the default set's order whatever the order on the command line; duplicates run once.
+    const auto& order = extract::all_types();
+    auto rank = [&order](const std::string& t) { return std::find(order.begin(), order.end(), t) - order.begin(); };
+    std::stable_sort(out.begin(), out.end(), [&rank](const auto& a, const auto& b) { return rank(a) < rank(b); });
+    out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
 }
 

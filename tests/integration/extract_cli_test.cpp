@@ -168,9 +168,15 @@ TEST_CASE("extract cli: --text, --types, --barcode, --source-image", "[integrati
     REQUIRE(r.lines.size() == 2);
     p0 = robotoff::extract::prediction_from_json(r.lines[0]);
     p1 = robotoff::extract::prediction_from_json(r.lines[1]);
-    CHECK(p0.type == "expiration_date");
-    CHECK(p1.type == "packager_code");
+    CHECK(p0.type == "packager_code");
+    CHECK(p1.type == "expiration_date");
     CHECK(p0.barcode == "3017620425035");
+    // Default-set order whatever the order of --types: packager_code before expiration_date.
+    r = run(with(base_args(),
+                 {"--types", "expiration_date,packager_code,expiration_date", "--text", "EMB 72181B 14.03.27"}));
+    REQUIRE(r.lines.size() == 2);
+    CHECK(robotoff::extract::prediction_from_json(r.lines[0]).type == "packager_code");
+    CHECK(robotoff::extract::prediction_from_json(r.lines[1]).type == "expiration_date");
     CHECK(p0.source_image == "/301/762/042/5035/4.jpg");
 
     r = run({"extract", "--data.dir=" + data_dir, "--types=trace", "--text", "Peut contenir des traces de céleri."});
