@@ -6,6 +6,7 @@
 #include "robotoff/ocr_engine/errors.hpp"
 
 #include <dlfcn.h>
+#include <leptonica/allheaders.h>
 #include <tesseract/baseapi.h>
 #include <tesseract/ocrclass.h>
 #include <tesseract/resultiterator.h>
@@ -105,6 +106,8 @@ struct engine::impl {
 
 engine::engine(const engine_settings& settings) : settings_(settings), impl_(std::make_unique<impl>()) {
     disable_openmp_parallelism();
+    // Leptonica reports harmless box clipping inside Tesseract's layout analysis on stderr, per image.
+    setMsgSeverity(L_SEVERITY_NONE);
     const char* datapath = settings_.tessdata_path.empty() ? nullptr : settings_.tessdata_path.c_str();
     const std::string where = settings_.tessdata_path.empty() ? "the default tessdata folder" : settings_.tessdata_path;
     if (impl_->osd.Init(datapath, "osd", tesseract::OEM_TESSERACT_ONLY) != 0) {
