@@ -9,7 +9,9 @@
 #include "robotoff/spellcheck/spellchecker.hpp"
 #include "tasks_internal.hpp"
 
+#include <algorithm>
 #include <filesystem>
+#include <unordered_map>
 
 namespace robotoff::jobs {
 
@@ -193,6 +195,168 @@ job_outcome run_spellcheck_batch(task_environment& env, const job& j) {
     core::log::info("jobs.spellcheck_batch", {{"job_id", j.id}, {"products", considered}, {"predicted", predicted}});
     return job_outcome::done(std::to_string(predicted) + " spellcheck predictions for " +
                              std::to_string(considered) + " products");
+}
+
+}  // namespace robotoff::jobs
+
+namespace robotoff::jobs {
+
+namespace {
+
+struct dump_facts {
+    std::string brands;      // compact JSON arrays as in the dump
+    std::string countries;
+    long long unique_scans_n = 0;
+    std::vector<std::string> image_ids;
+};
+
+std::string json_array_or_empty(const rapidjson::Value& p, const char* key) {
+    const auto* v = core::get_member(p, key);
+    return v && v->IsArray() ? core::to_json(*v) : std::string("[]");
+}
+
+}  // namespace
+
+// refresh_all (pipeline.md §5.2): the nightly check of stored predictions and open insights against today's
+// minified dump. Batches of 1000 rows, one transaction each; annotated insights are never touched.
+job_outcome run_refresh_all(task_environment& env, const job& j) {
+    namespace fs = std::filesystem;
+    const std::string path = env.settings.dataset_dir + "/products-min.jsonl.gz";
+    std::error_code ec;
+    if (!fs::exists(path, ec)) {
+        return job_outcome::done("no minified dump");
+    }
+    auto file_time = std::chrono::file_clock::to_sys(fs::last_write_time(path, ec));
+    auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+    if (std::chrono::floor<std::chrono::days>(file_time) != today) {
+        core::log::info("jobs.refresh_all_skipped", {{"job_id", j.id}, {"reason", "minified dump is not from today"}});
+        return job_outcome::done("minified dump is not from today");
+    }
+    const std::string threshold = core::iso_timestamp(core::time_point(today));
+    auto conn = env.pool.acquire();
+
+    // 1. Barcodes to check.
+    std::unordered_map<std::string, std::optional<dump_facts>> facts;
+    {
+        auto r = conn->exec("SELECT barcode FROM prediction WHERE server_type = 'off' AND timestamp <= $1::timestamp "
+                            "UNION SELECT barcode FROM product_insight WHERE server_type = 'off' "
+                            "AND annotation IS NULL AND timestamp <= $1::timestamp",
+                            {threshold});
+        for (int i = 0; i < r.rows(); ++i) {
+            facts.emplace(r.get_string(i, 0), std::nullopt);
+        }
+    }
+    // 2. One pass over the dump.
+    {
+        core::line_reader reader(path);
+        std::string line;
+        while (reader.next(line)) {
+            auto doc = core::try_parse_json(line);
+            if (!doc || !doc->IsObject()) {
+                continue;
+            }
+            auto code = core::get_string(*doc, "code");
+            if (!code) {
+                continue;
+            }
+            auto it = facts.find(core::normalize_barcode(*code));
+            if (it == facts.end()) {
+                continue;
+            }
+            dump_facts f;
+            f.brands = json_array_or_empty(*doc, "brands_tags");
+            f.countries = json_array_or_empty(*doc, "countries_tags");
+            f.unique_scans_n = core::get_int(*doc, "unique_scans_n").value_or(0);
+            if (const auto* ids = core::get_member(*doc, "image_ids"); ids && ids->IsArray()) {
+                for (const auto& id : ids->GetArray()) {
+                    if (id.IsString()) {
+                        f.image_ids.emplace_back(id.GetString(), id.GetStringLength());
+                    }
+                }
+            }
+            it->second = std::move(f);
+        }
+    }
+    auto stale_image = [](const dump_facts& f, const std::optional<std::string>& source_image) {
+        if (!source_image) {
+            return false;
+        }
+        auto stem = std::string(core::source_image_stem(*source_image));
+        return std::find(f.image_ids.begin(), f.image_ids.end(), stem) == f.image_ids.end();
+    };
+    long long predictions_deleted = 0;
+    long long insights_deleted = 0;
+    long long insights_updated = 0;
+    // 3. Predictions, then 4. open insights, in batches of 1000 by id.
+    for (long long last = 0;;) {
+        auto r = conn->exec("SELECT id, barcode, source_image FROM prediction WHERE server_type = 'off' "
+                            "AND timestamp <= $1::timestamp AND id > $2 ORDER BY id LIMIT 1000",
+                            {threshold, last});
+        if (r.rows() == 0) {
+            break;
+        }
+        db::transaction tx(*conn);
+        for (int i = 0; i < r.rows(); ++i) {
+            last = r.get_int(i, 0);
+            const auto& f = facts[r.get_string(i, 1)];
+            if (!f || stale_image(*f, r.get_optional(i, 2))) {
+                predictions_deleted += conn->exec("DELETE FROM prediction WHERE id = $1", {last}).affected();
+            }
+        }
+        tx.commit();
+    }
+    for (std::string last;;) {
+        auto r = conn->exec("SELECT id::text, barcode, source_image, brands::text, countries::text, unique_scans_n "
+                            "FROM product_insight WHERE server_type = 'off' AND annotation IS NULL "
+                            "AND timestamp <= $1::timestamp AND id::text > $2 ORDER BY id::text LIMIT 1000",
+                            {threshold, last});
+        if (r.rows() == 0) {
+            break;
+        }
+        db::transaction tx(*conn);
+        for (int i = 0; i < r.rows(); ++i) {
+            last = r.get_string(i, 0);
+            const auto& f = facts[r.get_string(i, 1)];
+            if (!f || stale_image(*f, r.get_optional(i, 2))) {
+                insights_deleted += conn->exec("DELETE FROM product_insight WHERE id = $1::uuid AND annotation IS NULL",
+                                               {last}).affected();
+                continue;
+            }
+            insights_updated +=
+                conn->exec("UPDATE product_insight SET brands = $2::jsonb, countries = $3::jsonb, unique_scans_n = $4 "
+                           "WHERE id = $1::uuid AND annotation IS NULL AND (brands <> $2::jsonb OR "
+                           "countries <> $3::jsonb OR unique_scans_n <> $4)",
+                           {last, f->brands, f->countries, f->unique_scans_n})
+                    .affected();
+        }
+        tx.commit();
+    }
+    // 5. Open brand insights of any age failing the blacklist or barcode-prefix rule (§4.6).
+    long long brands_deleted = 0;
+    if (const auto* refs = env.insights.references) {
+        auto r = conn->exec("SELECT id::text, barcode, coalesce(value_tag, '') FROM product_insight "
+                            "WHERE type = 'brand' AND annotation IS NULL");
+        db::transaction tx(*conn);
+        for (int i = 0; i < r.rows(); ++i) {
+            std::string tag = r.get_string(i, 2);
+            std::string barcode = r.get_string(i, 1);
+            bool bad = refs->brand_blacklist.count(tag) > 0 ||
+                       (barcode.size() == 13 && !refs->brand_prefixes.empty() &&
+                        !refs->brand_prefix_allowed(tag, barcode));
+            if (bad) {
+                brands_deleted += conn->exec("DELETE FROM product_insight WHERE id = $1::uuid AND annotation IS NULL",
+                                             {r.get_string(i, 0)}).affected();
+            }
+        }
+        tx.commit();
+    }
+    core::log::info("jobs.refresh_all", {{"job_id", j.id},
+                                         {"products", static_cast<long long>(facts.size())},
+                                         {"predictions_deleted", predictions_deleted},
+                                         {"insights_deleted", insights_deleted},
+                                         {"insights_updated", insights_updated},
+                                         {"brand_insights_deleted", brands_deleted}});
+    return job_outcome::done("refreshed " + std::to_string(facts.size()) + " products");
 }
 
 }  // namespace robotoff::jobs

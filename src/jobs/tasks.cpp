@@ -392,6 +392,7 @@ void register_tasks(runner& r, task_environment& env) {
     }
     add("cleanup", run_cleanup);
     add("download_dataset", run_download_dataset);
+    add("refresh_all", run_refresh_all);
     if (env.matcher && env.matcher()) {
         add("category_matcher_batch", run_category_matcher_batch);
     }

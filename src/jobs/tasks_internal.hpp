@@ -16,6 +16,7 @@ job_outcome run_download_dataset(task_environment& env, const job& j);
 job_outcome run_category_matcher_batch(task_environment& env, const job& j);
 job_outcome run_build_spellcheck_corpus(task_environment& env, const job& j);
 job_outcome run_spellcheck_batch(task_environment& env, const job& j);
+job_outcome run_refresh_all(task_environment& env, const job& j);
 // An ingredient_spellcheck prediction for `text` (nullopt: no correction).
 std::optional<insights::prediction> spellcheck_prediction(const spellcheck::spellchecker& checker,
                                                           core::server_type s, const std::string& barcode,

@@ -300,6 +300,17 @@ TEST_CASE("download_dataset: streamed download, integrity, import, minified copy
     REQUIRE(testing::eventually([&] { return s.all_jobs_settled(); }, seconds(120)));
     CHECK(s.scalar("SELECT count(*) FROM job WHERE kind = 'spellcheck_batch' AND state = 'done'") == 1);
 
+    // refresh_all: yesterday's predictions of a product absent from today's dump go, the others stay.
+    c->exec("INSERT INTO prediction (barcode, type, timestamp, value, server_type) VALUES "
+            "('0000000000031', 'product_weight', (now() AT TIME ZONE 'UTC') - interval '2 days', '1 kg', 'off'), "
+            "((SELECT barcode FROM product ORDER BY barcode LIMIT 1), 'product_weight', "
+            "(now() AT TIME ZONE 'UTC') - interval '2 days', '2 kg', 'off')");
+    s.svc.jobs().enqueue({"refresh_all", R"({"dedup_key":"refresh_all"})", seconds(0)});
+    REQUIRE(testing::eventually([&] { return s.all_jobs_settled(); }, seconds(120)));
+    CHECK(s.scalar("SELECT count(*) FROM job WHERE kind = 'refresh_all' AND state = 'done'") == 1);
+    CHECK(s.scalar("SELECT count(*) FROM prediction WHERE value = '1 kg'") == 0);
+    CHECK(s.scalar("SELECT count(*) FROM prediction WHERE value = '2 kg'") == 1);
+
     // A dump smaller than dataset.min_product_count fails the integrity check and is discarded.
     std::remove((dir + "/products-etag.txt").c_str());
     stack strict(std::map<std::string, std::string>{{"dataset.dir", testing::make_temp_dir()},
