@@ -25,9 +25,11 @@ service::service(const core::config& cfg, db::pool& pool, core::metrics_registry
 
     const std::string data_dir = cfg.get_string("data.dir");
     const taxonomy::taxonomy_set* taxonomies = options.taxonomies;
+    taxonomy::taxonomy_set* refreshable = options.refreshable_taxonomies;
     if (!taxonomies) {
         taxonomies_.load_from_dirs(data_dir);
         taxonomies = &taxonomies_;
+        refreshable = &taxonomies_;
     }
     references_ = insights::import_references::load(data_dir);
     insight_env_.taxonomies = taxonomies;
@@ -70,10 +72,28 @@ service::service(const core::config& cfg, db::pool& pool, core::metrics_registry
     runner_ = std::make_unique<runner>(rs, pool_, metrics);
     tasks_ = std::make_unique<task_environment>(task_environment{
         pool_, *po_, insight_env_, metrics, task_settings::from_config(cfg), rules_.get(),
-        [this] { return matcher_; }, local_ocr_.get(), writer_.get(), [this] { runner_->wake(); },
+        [this] {
+            std::lock_guard lock(matcher_mutex_);
+            return matcher_;
+        },
+        local_ocr_.get(), writer_.get(), [this] { runner_->wake(); },
         [this] { runner_->enqueue({"build_spellcheck_corpus", R"({"dedup_key":"build_spellcheck_corpus"})"}); },
         spellchecker_.get()});
     register_tasks(*runner_, *tasks_);
+    if (refreshable) {
+        const auto langs = cfg.get_list("category_matcher.langs");
+        runner_->register_handler("download_taxonomies", [this, refreshable, langs](const job& j, std::stop_token) {
+            auto outcome = run_download_taxonomies(*tasks_, *refreshable, j);
+            if (outcome.note.find("categories") != std::string::npos) {
+                if (auto categories = refreshable->get("categories")) {
+                    auto rebuilt = matcher::category_matcher::build(*categories, langs);
+                    std::lock_guard lock(matcher_mutex_);
+                    matcher_ = std::move(rebuilt);
+                }
+            }
+            return outcome;
+        });
+    }
     auto missing = missing_kinds(*runner_);
     if (!missing.empty()) {
         std::string list;

@@ -316,6 +316,7 @@ task_settings task_settings::from_config(const core::config& cfg) {
     s.spellcheck_langs = cfg.get_list("spellcheck.langs");
     s.matcher_langs = cfg.get_list("category_matcher.langs");
     s.dataset_url = cfg.get_string("dataset.url");
+    s.data_dir = cfg.get_string("data.dir");
     s.dataset_dir = cfg.get_string("dataset.dir");
     s.min_product_count = cfg.get_int("dataset.min_product_count");
     return s;
@@ -400,6 +401,33 @@ void register_tasks(runner& r, task_environment& env) {
         add("build_spellcheck_corpus", run_build_spellcheck_corpus);
         add("spellcheck_batch", run_spellcheck_batch);
     }
+}
+
+job_outcome run_download_taxonomies(task_environment& env, taxonomy::taxonomy_set& set, const job& j) {
+    std::string changed;
+    int failures = 0;
+    const std::string base = env.po.static_url(core::server_type::off) + "/data/taxonomies/";
+    for (const char* name : {"categories", "labels", "packaging_shapes", "packaging_materials", "packaging_recycling",
+                             "countries"}) {
+        try {
+            auto etag = taxonomy::taxonomy_set::cached_etag(name, env.settings.data_dir).value_or("");
+            auto r = env.po.get_if_changed(base + name + ".full.json", etag);
+            if (r.not_modified) {
+                continue;
+            }
+            if (set.install_download(name, r.body, r.etag, env.settings.data_dir)) {
+                changed += (changed.empty() ? "" : ",") + std::string(name);
+                env.metrics.set_gauge("robotoffd_taxonomy_loaded_timestamp_seconds", {{"taxonomy", name}},
+                                      core::unix_seconds(std::chrono::system_clock::now()));
+            }
+        } catch (const std::exception& e) {
+            // Any failure keeps the current version (§11.4).
+            ++failures;
+            core::log::warning("jobs.taxonomy_download_failed", {{"job_id", j.id}, {"taxonomy", name}, {"error", e.what()}});
+        }
+    }
+    core::log::info("jobs.download_taxonomies", {{"job_id", j.id}, {"changed", changed}, {"failures", failures}});
+    return job_outcome::done(changed.empty() ? "no change" : "changed: " + changed);
 }
 
 std::vector<std::string> missing_kinds(const runner& r) {

@@ -15,6 +15,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <filesystem>
 
 using namespace robotoff;
 using namespace std::chrono;
@@ -320,4 +321,44 @@ TEST_CASE("download_dataset: streamed download, integrity, import, minified copy
     REQUIRE(testing::eventually([&] { return strict.all_jobs_settled(); }, seconds(60)));
     CHECK(strict.scalar("SELECT count(*) FROM job WHERE state = 'failed' AND last_error LIKE '%integrity%'") == 1);
     CHECK(strict.scalar("SELECT count(*) FROM product") == 0);
+}
+
+TEST_CASE("download_taxonomies: conditional GET, install, cache, ETag", "[integration]") {
+    namespace fs = std::filesystem;
+    // A writable data.dir (the cache goes to data.dir/taxonomies/cache) made of links to ../shared/data.
+    const fs::path data = testing::make_temp_dir();
+    const fs::path shared = testing::shared_path("data");
+    for (const auto& entry : fs::directory_iterator(shared)) {
+        if (entry.path().filename() != "taxonomies") {
+            fs::create_symlink(entry.path(), data / entry.path().filename());
+        }
+    }
+    fs::create_directories(data / "taxonomies");
+    for (const auto& entry : fs::directory_iterator(shared / "taxonomies")) {
+        if (entry.is_regular_file()) {
+            fs::create_symlink(entry.path(), data / "taxonomies" / entry.path().filename());
+        }
+    }
+    stack s(std::map<std::string, std::string>{{"data.dir", data.string()}});
+    // The fake Product Opener serves the labels taxonomy (gzip-encoded) under /data/taxonomies/.
+    fs::create_directories(fs::path(s.po.fixtures()) / "static/data/taxonomies");
+    fs::copy_file(shared / "taxonomies/labels.full.json.gz",
+                  fs::path(s.po.fixtures()) / "static/data/taxonomies/labels.full.json.gz");
+    s.svc.jobs().enqueue({"download_taxonomies", R"({"dedup_key":"download_taxonomies_test"})", seconds(0)});
+    REQUIRE(testing::eventually([&] { return s.all_jobs_settled(); }, seconds(60)));
+    CHECK(s.scalar("SELECT count(*) FROM job WHERE kind = 'download_taxonomies' AND state = 'done'") == 1);
+    CHECK(fs::exists(data / "taxonomies/cache/labels.full.json"));
+    CHECK(fs::exists(data / "taxonomies/cache/labels.etag"));
+    // Second run: If-None-Match with the cached ETag -> 304, nothing installed.
+    s.po.reset();
+    s.svc.jobs().enqueue({"download_taxonomies", R"({"dedup_key":"download_taxonomies_test2"})", seconds(0)});
+    REQUIRE(testing::eventually([&] { return s.all_jobs_settled(); }, seconds(60)));
+    auto reads = core::parse_json(s.po.reads());
+    bool not_modified = false;
+    for (const auto& r : reads.GetArray()) {
+        if (std::string(r["path"].GetString()).find("labels.full.json") != std::string::npos) {
+            not_modified = r["status"].IsInt() && r["status"].GetInt() == 304;
+        }
+    }
+    CHECK(not_modified);
 }

@@ -20,6 +20,7 @@
 #include "robotoff/taxonomy/taxonomy.hpp"
 
 #include <memory>
+#include <mutex>
 
 namespace robotoff::extract {
 class rules;
@@ -31,6 +32,9 @@ struct service_options {
     int workers = -1;                          // >= 0 replaces jobs.workers (run-job: 0)
     std::chrono::seconds retry_base{30};       // back-off base (tests shorten it)
     const taxonomy::taxonomy_set* taxonomies = nullptr;  // shared with the routes; null: load our own
+    // The set download_taxonomies swaps new versions into (the app's shared set). Null with `taxonomies`
+    // set: download_taxonomies is not registered on this node. Null without: our own set is refreshed.
+    taxonomy::taxonomy_set* refreshable_taxonomies = nullptr;
 };
 
 class service {
@@ -62,6 +66,7 @@ private:
     insights::import_references references_;
     insights::insight_environment insight_env_;
     std::unique_ptr<extract::rules> rules_;
+    std::mutex matcher_mutex_;   // matcher_ is rebuilt by download_taxonomies while workers read it
     std::shared_ptr<const matcher::category_matcher> matcher_;
     std::unique_ptr<ocr_engine::ocr_service> local_ocr_;
     std::unique_ptr<spellcheck::shared_spellchecker> spellchecker_;

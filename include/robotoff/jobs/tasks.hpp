@@ -14,6 +14,7 @@
 #include "robotoff/insights/generation.hpp"
 #include "robotoff/jobs/runner.hpp"
 #include "robotoff/off/client.hpp"
+#include "robotoff/taxonomy/taxonomy.hpp"
 
 #include <chrono>
 #include <functional>
@@ -46,6 +47,7 @@ struct task_settings {
     std::string ocr_cache_dir = "cache/ocr";   // ocr.cache_dir
     std::vector<std::string> spellcheck_langs{"fr"};
     std::vector<std::string> matcher_langs{"fr", "en", "es", "de"};
+    std::string data_dir = "data";             // data.dir
     std::string dataset_url;                   // dataset.url
     std::string dataset_dir = "datasets";      // dataset.dir
     long long min_product_count = 2800000;     // dataset.min_product_count
@@ -69,6 +71,9 @@ struct task_environment {
 };
 
 void register_tasks(runner& r, task_environment& env);
+// download_taxonomies (pipeline.md §11.4): conditional GET of each taxonomy, swapped into `set` and cached
+// under data.dir. The note lists the taxonomies that changed.
+job_outcome run_download_taxonomies(task_environment& env, taxonomy::taxonomy_set& set, const job& j);
 // Kinds of pipeline.md §8.1 that register_tasks() could not register with this environment.
 std::vector<std::string> missing_kinds(const runner& r);
 
