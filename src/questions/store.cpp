@@ -146,20 +146,33 @@ std::mt19937_64& rng() {
     return engine;
 }
 
-// One LIMITed walk of the popularity index per type, merged with UNION ALL, then the page is cut.
+// Rows of the filter ordered by `key`, at most `limit`, as "(...)" selecting row_columns + sort_key. Usually one
+// LIMITed walk of the (server_type, type, key) index per type merged with UNION ALL. With a selective filter
+// (brands, value_tag) one statement instead, whose plan the planner picks from the values (the filter's own
+// index, then a small sort): walking the whole popularity or random index for a rare brand reads most of it.
+std::string ordered_rows(where_builder& w, const question_filter& f, const std::string& key, bool descending,
+                         const std::string& extra, const std::string& limit) {
+    const std::string order = " ORDER BY " + key + (descending ? " DESC" : "") + " LIMIT " + limit + ")";
+    const std::string select =
+        std::string("(SELECT ") + row_columns + ", " + key + " AS sort_key FROM product_insight i";
+    const std::string and_extra = extra.empty() ? "" : " AND " + extra;
+    if (!f.brands.empty() || f.value_tag) {
+        return select + w.sql("i.type = ANY(" + w.text_array(f.types) + ")" + and_extra) + order;
+    }
+    std::string branches;
+    for (std::size_t t = 0; t < f.types.size(); ++t) {
+        branches += t > 0 ? " UNION ALL " : "";
+        branches += select + w.sql("i.type = " + w.bind(f.types[t]) + and_extra) + order;
+    }
+    return branches;
+}
+
 std::vector<insight_row> by_popularity_query(db::connection& conn, const question_filter& f, int count,
                                              long long offset) {
     auto w = common_where(f);
     const std::string limit = w.bind(static_cast<long long>(count) + offset) + "::bigint";
-    std::string branches;
-    for (std::size_t t = 0; t < f.types.size(); ++t) {
-        if (t > 0) {
-            branches += " UNION ALL ";
-        }
-        branches += std::string("(SELECT ") + row_columns + ", i.unique_scans_n AS sort_key FROM product_insight i" +
-                    w.sql("i.type = " + w.bind(f.types[t])) + " ORDER BY i.unique_scans_n DESC LIMIT " + limit + ")";
-    }
-    std::string sql = std::string("SELECT ") + outer_columns + " FROM (" + branches +
+    std::string sql = std::string("SELECT ") + outer_columns + " FROM (" +
+                      ordered_rows(w, f, "i.unique_scans_n", true, {}, limit) +
                       ") q ORDER BY q.sort_key DESC, q.id LIMIT " + w.bind(count) + "::integer OFFSET " +
                       w.bind(offset) + "::bigint";
     return rows_of(conn.exec(sql, w.values()));
@@ -185,17 +198,9 @@ std::vector<insight_row> by_random(db::connection& conn, const question_filter& 
         const std::string window = std::string("i.random_key ") + (pass == 0 ? ">= " : "< ") + w.bind(start) +
                                    "::double precision";
         const std::string limit = w.bind(sample - static_cast<int>(rows.size())) + "::integer";
-        std::string branches;
-        for (std::size_t t = 0; t < f.types.size(); ++t) {
-            if (t > 0) {
-                branches += " UNION ALL ";
-            }
-            branches += std::string("(SELECT ") + row_columns + ", i.random_key AS sort_key FROM product_insight i" +
-                        w.sql("i.type = " + w.bind(f.types[t]) + " AND " + window) + " ORDER BY i.random_key LIMIT " +
-                        limit + ")";
-        }
-        std::string sql = std::string("SELECT ") + outer_columns + " FROM (" + branches +
-                          ") q ORDER BY q.sort_key LIMIT " + limit;
+        std::string sql = std::string("SELECT ") + outer_columns + " FROM (" +
+                          ordered_rows(w, f, "i.random_key", false, window, limit) + ") q ORDER BY q.sort_key LIMIT " +
+                          limit;
         for (auto& row : rows_of(conn.exec(sql, w.values()))) {
             rows.push_back(std::move(row));
         }
