@@ -84,6 +84,10 @@ CREATE INDEX product_insight_type_popularity_idx ON product_insight (server_type
 CREATE INDEX product_insight_username_idx ON product_insight (username) WHERE username IS NOT NULL;
 CREATE INDEX product_insight_random_idx ON product_insight (server_type, type, random_key)
     WHERE annotation IS NULL;
+-- Random questions (api.md §6.2): only insights that can become questions, so the walk never skips over the
+-- automatic ones (most open product_weight insights are automatic).
+CREATE INDEX product_insight_question_random_idx ON product_insight (server_type, type, random_key)
+    WHERE annotation IS NULL AND automatic_processing = false;
 
 CREATE TABLE prediction (
     id                    bigserial    PRIMARY KEY,
