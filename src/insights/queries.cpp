@@ -160,7 +160,9 @@ std::vector<insight> random_insights(db::connection& conn, const insight_filter&
         w.add(std::string("i.random_key ") + (pass == 0 ? ">= " : "< ") + w.bind(start) + "::double precision");
         std::string sql = select_insights() + w.sql() + " ORDER BY i.random_key LIMIT " +
                           w.bind(count - static_cast<int>(out.size())) + "::integer";
-        auto part = rows(exec_prepared(conn, sql, w.values()));
+        // Planned per request on purpose: a cached generic plan cannot see the start key and switches to a
+        // bitmap scan + sort of every match (measured 65 ms instead of 0.3 ms after 5 executions).
+        auto part = rows(conn.exec(sql, w.values()));
         for (auto& x : part) {
             out.push_back(std::move(x));
         }
