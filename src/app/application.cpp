@@ -41,6 +41,13 @@ int wait_signal(const sigset_t& signals, std::chrono::milliseconds timeout) {
 
 }  // namespace
 
+std::unique_ptr<taxonomy::taxonomy_set> load_taxonomies(const core::config& cfg) {
+    auto set = std::make_unique<taxonomy::taxonomy_set>();
+    const auto missing = set->load_from_dirs(cfg.get_string("data.dir"));
+    core::log::info("taxonomies.loaded", {{"loaded", set->loaded_names().size()}, {"missing", missing.size()}});
+    return set;
+}
+
 db::pool_settings pool_settings_from(const core::config& cfg) {
     db::pool_settings s;
     s.url = cfg.get_string("database.url");
@@ -81,8 +88,9 @@ application::application(const core::config& cfg)
       handler_pool_("handler", static_cast<std::size_t>(cfg.get_int("http.handler_threads")),
                     static_cast<std::size_t>(cfg.get_int("http.max_queued_requests"))),
       system_services_{metrics_, router_, health_checks_, std::string(core::version()), hostname()},
-      question_services_(cfg, pool_, nullptr),
-      insight_services_(cfg, pool_, &question_services_.taxonomies()) {
+      taxonomies_(load_taxonomies(cfg)),
+      question_services_(cfg, pool_, taxonomies_.get()),
+      insight_services_(cfg, pool_, taxonomies_.get()) {
     metrics_.describe("robotoffd_db_pool_in_use", core::metrics_registry::kind::gauge, "DB connections in use");
     metrics_.describe("robotoffd_db_pool_idle", core::metrics_registry::kind::gauge, "DB connections idle");
     metrics_.describe("robotoffd_db_pool_waiting", core::metrics_registry::kind::gauge,
@@ -93,8 +101,9 @@ application::application(const core::config& cfg)
         m.set_gauge("robotoffd_db_pool_idle", {}, static_cast<double>(s.idle));
         m.set_gauge("robotoffd_db_pool_waiting", {}, static_cast<double>(s.waiting));
     });
+    configure_predictors();
     jobs::service_options job_options;
-    job_options.taxonomies = &question_services_.taxonomies();
+    job_options.taxonomies = taxonomies_.get();
     jobs_ = std::make_unique<jobs::service>(cfg, pool_, metrics_, clock_, job_options);
     insight_services_.writer = &jobs_->writer();
     webhook_services_ = std::make_unique<api::webhook_services>(
@@ -119,9 +128,31 @@ application::application(const core::config& cfg)
 
 application::~application() = default;
 
+void application::configure_predictors() {
+    predict_services_.spellcheck_langs = cfg_.get_list("spellcheck.langs");
+    predict_services_.find_product = api::product_names_from_pool(pool_);
+    const auto langs = cfg_.get_list("category_matcher.langs");
+    auto rebuild = [this, langs](const std::shared_ptr<const taxonomy::taxonomy>& categories) {
+        if (!categories) {
+            return;
+        }
+        try {
+            predict_services_.matcher.set(matcher::category_matcher::build(*categories, langs));
+        } catch (const std::exception& e) {
+            core::log::warning("matcher.build_failed", {{"error", e.what()}});
+        }
+    };
+    rebuild(taxonomies_->get("categories"));
+    taxonomies_->add_listener([rebuild](const std::string& name, const std::shared_ptr<const taxonomy::taxonomy>& t) {
+        if (name == "categories") {
+            rebuild(t);
+        }
+    });
+}
+
 void application::build_routes() {
     add_all_routes(router_, route_context{system_services_, question_services_, insight_services_,
-                                          webhook_services_.get()});
+                                          webhook_services_.get(), &predict_services_});
 }
 
 bool application::wait_for_database(const sigset_t& signals) {

@@ -9,10 +9,12 @@
 // Threads: main thread (signals, systemd watchdog), HTTP I/O threads, handler pool threads.
 
 #include "robotoff/api/insights_routes.hpp"
+#include "robotoff/api/predict_routes.hpp"
 #include "robotoff/api/question_routes.hpp"
 #include "robotoff/api/system_routes.hpp"
 #include "robotoff/api/webhook_routes.hpp"
 #include "robotoff/jobs/service.hpp"
+#include "robotoff/taxonomy/taxonomy.hpp"
 #include "robotoff/core/config.hpp"
 #include "robotoff/core/metrics.hpp"
 #include "robotoff/core/thread_pool.hpp"
@@ -36,6 +38,8 @@ public:
 
 private:
     void build_routes();
+    // The category matcher from the categories taxonomy and the spellcheck settings of predict_services_.
+    void configure_predictors();
     bool wait_for_database(const sigset_t& signals);
 
     const core::config& cfg_;
@@ -45,13 +49,19 @@ private:
     core::thread_pool handler_pool_;
     http::router router_;
     api::system_services system_services_;
+    // One copy of the taxonomies for every module; refreshed by the download_taxonomies job.
+    std::unique_ptr<taxonomy::taxonomy_set> taxonomies_;
     api::question_services question_services_;
     api::insight_services insight_services_;
+    api::predict_services predict_services_;                // category matcher, ingredient spellchecker
     core::system_clock clock_;
     std::unique_ptr<jobs::service> jobs_;                   // workers, scheduler, Product Opener client
     std::unique_ptr<api::webhook_services> webhook_services_;
     std::unique_ptr<http::server> server_;
 };
+
+// The taxonomies of data.dir (cache first, then the bundled copies); missing ones are logged.
+std::unique_ptr<taxonomy::taxonomy_set> load_taxonomies(const core::config& cfg);
 
 // db::pool_settings from the configuration (shared by serve and the other commands).
 db::pool_settings pool_settings_from(const core::config& cfg);

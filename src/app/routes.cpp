@@ -10,9 +10,15 @@ void add_all_routes(http::router& router, const route_context& ctx) {
     api::add_ui_routes(router, ctx.questions);
     // Insights, predictions, annotation, prediction import (api.md §4, §5).
     api::add_insight_routes(router, ctx.insights);
+    // Images and per-product OCR language shares (api.md §4.7, §7.2).
+    api::add_image_routes(router, ctx.insights);
     // Product Opener hooks (api.md §8.1 POST, §8.2, §8.3).
     if (ctx.webhooks) {
         api::add_webhook_routes(router, *ctx.webhooks);
+    }
+    // Predictors run on request, nothing stored (api.md §7.3, §7.4).
+    if (ctx.predict) {
+        api::add_predict_routes(router, *ctx.predict);
     }
 }
 
