@@ -51,10 +51,16 @@ try {
         }
     });
 
-    const paint = () => page.evaluate(() => {
-        const e = performance.getEntriesByName("first-contentful-paint")[0];
-        return e ? e.startTime : null;
-    });
+    // The paint entry may be recorded a little after the load event: wait for it (bounded).
+    const paint = async () => {
+        try {
+            await page.waitForFunction(() => performance.getEntriesByName("first-contentful-paint").length > 0,
+                                       null, { timeout: 5000 });
+        } catch (e) {
+            return null;
+        }
+        return page.evaluate(() => performance.getEntriesByName("first-contentful-paint")[0].startTime);
+    };
     // The first navigation of a fresh profile also pays for starting the renderer; the second one is what a
     // returning volunteer sees. Both are reported.
     let started = Date.now();
