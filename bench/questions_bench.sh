@@ -118,8 +118,10 @@ bench_route() {
     head -c 300 "$tmp/sample.json"; echo
     wrk -t2 -c"$connections" -d3s -s "$script" "$base$path" >/dev/null 2>&1 || true
     for c in 1 "$connections" 64; do
-        echo "== $name: wrk -t2 -c$c -d${duration}s =="
-        wrk -t2 -c"$c" -d"${duration}s" --latency -s "$script" "$base$path" | grep -E 'Non-2xx|Socket errors|RESULT'
+        echo "== $name: wrk -c$c -d${duration}s =="
+        local threads=$(( c < 2 ? c : 2 ))
+        wrk -t"$threads" -c"$c" -d"${duration}s" --latency -s "$script" "$base$path" \
+            | grep -E 'Non-2xx|Socket errors|RESULT'
     done
 }
 bench_route "GET /api/v1/questions/random" "$tmp/device.lua" "/api/v1/questions/random?lang=fr"
