@@ -106,6 +106,7 @@ application::application(const core::config& cfg)
     job_options.taxonomies = taxonomies_.get();
     jobs_ = std::make_unique<jobs::service>(cfg, pool_, metrics_, clock_, job_options);
     insight_services_.writer = &jobs_->writer();
+    configure_ocr_routes();
     webhook_services_ = std::make_unique<api::webhook_services>(
         api::webhook_services{api::webhook_settings::from_config(cfg), pool_, [this] { jobs_->jobs().wake(); }});
     health_checks_.push_back({"jobs", [this] {
@@ -127,6 +128,17 @@ application::application(const core::config& cfg)
 }
 
 application::~application() = default;
+
+void application::configure_ocr_routes() {
+    fetch_client_ = std::make_unique<off::http_client>(cfg_.get_string("off.user_agent") + " " +
+                                                       std::string(core::product_token()));
+    ocr_services_.ocr = jobs_->local_ocr();
+    ocr_services_.rules = jobs_->rules();
+    ocr_services_.fetch = api::fetch_with_client(*fetch_client_);
+    ocr_services_.crop_allowed_domains = cfg_.get_list("crop.allowed_domains");
+    ocr_services_.limits.max_bytes = static_cast<std::uint64_t>(cfg_.get_int("ocr.max_image_bytes"));
+    ocr_services_.limits.max_pixels = static_cast<std::uint64_t>(cfg_.get_int("ocr.max_image_pixels"));
+}
 
 void application::configure_predictors() {
     predict_services_.spellcheck_langs = cfg_.get_list("spellcheck.langs");
@@ -152,7 +164,8 @@ void application::configure_predictors() {
 
 void application::build_routes() {
     add_all_routes(router_, route_context{system_services_, question_services_, insight_services_,
-                                          webhook_services_.get(), &predict_services_});
+                                          webhook_services_.get(), &predict_services_,
+                                          &ocr_services_});
 }
 
 bool application::wait_for_database(const sigset_t& signals) {

@@ -9,11 +9,13 @@
 // Threads: main thread (signals, systemd watchdog), HTTP I/O threads, handler pool threads.
 
 #include "robotoff/api/insights_routes.hpp"
+#include "robotoff/api/ocr_routes.hpp"
 #include "robotoff/api/predict_routes.hpp"
 #include "robotoff/api/question_routes.hpp"
 #include "robotoff/api/system_routes.hpp"
 #include "robotoff/api/webhook_routes.hpp"
 #include "robotoff/jobs/service.hpp"
+#include "robotoff/off/http_client.hpp"
 #include "robotoff/taxonomy/taxonomy.hpp"
 #include "robotoff/core/config.hpp"
 #include "robotoff/core/metrics.hpp"
@@ -40,6 +42,8 @@ private:
     void build_routes();
     // The category matcher from the categories taxonomy and the spellcheck settings of predict_services_.
     void configure_predictors();
+    // Local OCR, extraction rules and downloads for the OCR routes (shared with the job system).
+    void configure_ocr_routes();
     bool wait_for_database(const sigset_t& signals);
 
     const core::config& cfg_;
@@ -57,6 +61,8 @@ private:
     core::system_clock clock_;
     std::unique_ptr<jobs::service> jobs_;                   // workers, scheduler, Product Opener client
     std::unique_ptr<api::webhook_services> webhook_services_;
+    std::unique_ptr<off::http_client> fetch_client_;        // image and OCR downloads of the OCR routes
+    api::ocr_route_services ocr_services_;
     std::unique_ptr<http::server> server_;
 };
 

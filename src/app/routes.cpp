@@ -20,6 +20,9 @@ void add_all_routes(http::router& router, const route_context& ctx) {
     if (ctx.predict) {
         api::add_predict_routes(router, *ctx.predict);
     }
+    if (ctx.ocr) {
+        api::add_ocr_routes(router, *ctx.ocr);
+    }
 }
 
 }  // namespace robotoff::app

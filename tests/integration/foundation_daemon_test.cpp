@@ -127,7 +127,7 @@ TEST_CASE("serve waits for a database that is down at start", "[integration][fou
     proxy.set_open(false);
     const auto proxied = "postgresql://postgres@127.0.0.1:" + std::to_string(proxy.port()) + "/" + tdb.name();
     daemon_process daemon({"serve", "--http.listen=127.0.0.1:0", "--database.url=" + proxied,
-                           "--database.connect_timeout_s=1", "--jobs.workers=0"});
+                           "--database.connect_timeout_s=1", "--jobs.workers=0", "--ocr.backend=gcv"});
     const auto port = daemon.port();
     REQUIRE(daemon.wait_for_log("event=startup.database_unavailable"));
     CHECK(http_get(port, "/api/v1/status").status == 200);
@@ -141,7 +141,8 @@ TEST_CASE("serve waits for a database that is down at start", "[integration][fou
 
 TEST_CASE("serve refuses to start when the schema is behind", "[integration][foundation]") {
     temp_database tdb(false);
-    daemon_process daemon({"serve", "--http.listen=127.0.0.1:0", "--database.url=" + tdb.url(), "--jobs.workers=0"});
+    daemon_process daemon({"serve", "--http.listen=127.0.0.1:0", "--database.url=" + tdb.url(), "--jobs.workers=0",
+                           "--ocr.backend=gcv"});
     CHECK(daemon.wait_exit() == 1);
     CHECK(daemon.stderr_text().find("robotoffd migrate") != std::string::npos);
 

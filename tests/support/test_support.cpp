@@ -255,12 +255,14 @@ command_result run_robotoffd(const std::vector<std::string>& args, const std::ma
 std::unique_ptr<daemon_process> start_daemon(const std::string& database_url,
                                              const std::vector<std::string>& extra_flags) {
     std::vector<std::string> args = {"serve", "--http.listen=127.0.0.1:0", "--database.url=" + database_url,
-                                     "--data.dir=" + shared_path("data"), "--jobs.workers=0"};
+                                     "--data.dir=" + shared_path("data"), "--jobs.workers=0",
+                                     // Starting Tesseract engines takes seconds: only tests of local OCR ask for it.
+                                     "--ocr.backend=gcv"};
     // Later flags win: callers may override any of the defaults above (e.g. --jobs.workers=2).
     args.insert(args.end(), extra_flags.begin(), extra_flags.end());
     auto d = std::make_unique<daemon_process>(args);
-    d->port();
-    if (!d->wait_for_log("event=startup.ready", std::chrono::seconds(30))) {
+    d->port(std::chrono::seconds(90));
+    if (!d->wait_for_log("event=startup.ready", std::chrono::seconds(60))) {
         throw std::runtime_error("daemon not ready; stderr:\n" + d->stderr_text());
     }
     return d;

@@ -49,12 +49,12 @@ public:
     daemon_process& operator=(const daemon_process&) = delete;
 
     // Polls stderr until a line contains `needle` (or the process exits / timeout). Returns whether found.
-    bool wait_for_log(const std::string& needle, std::chrono::milliseconds timeout = std::chrono::seconds(20));
+    bool wait_for_log(const std::string& needle, std::chrono::milliseconds timeout = std::chrono::seconds(60));
     // The port from the "http.listening ... port=N" log line (waits for it). Throws on timeout.
-    std::uint16_t port(std::chrono::milliseconds timeout = std::chrono::seconds(20));
+    std::uint16_t port(std::chrono::milliseconds timeout = std::chrono::seconds(60));
     void signal(int sig);
     // Waits for exit; returns the exit code (128+signal when killed), or -1 on timeout.
-    int wait_exit(std::chrono::milliseconds timeout = std::chrono::seconds(20));
+    int wait_exit(std::chrono::milliseconds timeout = std::chrono::seconds(60));
     bool running();
     std::string stderr_text() const;
     std::string stdout_text() const;

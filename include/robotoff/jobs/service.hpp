@@ -56,6 +56,10 @@ public:
     // The spellchecker swapped in by build_spellcheck_corpus (share it with the spellcheck route).
     spellcheck::shared_spellchecker& spellchecker() { return *spellchecker_; }
     const std::vector<scheduled_job>& schedules() const { return schedules_; }
+    // The extraction rules (null if data.dir could not be read) and the local OCR pool (null with
+    // ocr.backend = gcv or when Tesseract could not start); shared with the OCR routes.
+    const extract::rules* rules() const { return rules_.get(); }
+    ocr_engine::ocr_service* local_ocr() { return local_ocr_.get(); }
 
 private:
     const core::config& cfg_;
