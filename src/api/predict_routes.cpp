@@ -173,7 +173,7 @@ http::response predict_spellcheck(const predict_services& services, const http::
     if (!(threshold > 0) || !std::isfinite(threshold)) {
         throw core::invalid_parameter("confidence", "must be a number greater than 0.");
     }
-    const auto model = services.spellchecker.get();
+    const auto model = services.spellchecker->get();
     if (!model || !model->supports(language)) {
         auto r = http::response::error(503, "503 Service Unavailable",
                                        "the spellcheck corpus for '" + language + "' is not built yet");

@@ -104,9 +104,11 @@ application::application(const core::config& cfg)
     configure_predictors();
     jobs::service_options job_options;
     job_options.taxonomies = taxonomies_.get();
+    job_options.refreshable_taxonomies = taxonomies_.get();  // download_taxonomies swaps into the shared set
     jobs_ = std::make_unique<jobs::service>(cfg, pool_, metrics_, clock_, job_options);
     insight_services_.writer = &jobs_->writer();
     configure_ocr_routes();
+    predict_services_.spellchecker = &jobs_->spellchecker();
     webhook_services_ = std::make_unique<api::webhook_services>(
         api::webhook_services{api::webhook_settings::from_config(cfg), pool_, [this] { jobs_->jobs().wake(); }});
     health_checks_.push_back({"jobs", [this] {
@@ -271,6 +273,10 @@ int application::run() {
     server_->stop(std::chrono::milliseconds(cfg_.get_int("http.shutdown_grace_ms")));
     // Scheduler first, then workers: running jobs finish; pending ones stay in the table.
     jobs_->stop();
+    // Requests still queued when the listener closed have lost their connection: drop them.
+    if (const auto dropped = handler_pool_.discard_queued()) {
+        core::log::warning("shutdown.dropped_requests", {{"count", dropped}});
+    }
     handler_pool_.stop();
     pool_.close();
     core::log::info("shutdown.done");

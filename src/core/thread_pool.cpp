@@ -49,6 +49,15 @@ void thread_pool::stop() {
     threads_.clear();
 }
 
+std::size_t thread_pool::discard_queued() {
+    std::deque<std::function<void()>> dropped;
+    {
+        std::lock_guard lock(mutex_);
+        dropped.swap(queue_);
+    }
+    return dropped.size();
+}
+
 std::size_t thread_pool::queued() const {
     std::lock_guard lock(mutex_);
     return queue_.size();

@@ -30,7 +30,10 @@ using product_names_finder =
 
 struct predict_services {
     matcher::shared_matcher matcher;
-    spellcheck::shared_spellchecker spellchecker;
+    spellcheck::shared_spellchecker own_spellchecker;
+    // The spellchecker the route reads: its own by default; the daemon points it at the job system's, which
+    // build_spellcheck_corpus fills (until then the route answers 503).
+    spellcheck::shared_spellchecker* spellchecker = &own_spellchecker;
     std::vector<std::string> spellcheck_langs = {"fr"};  // setting spellcheck.langs
     product_names_finder find_product;                    // off products only
     std::size_t max_text_chars = 20000;                   // spellcheck `text` above this -> 413

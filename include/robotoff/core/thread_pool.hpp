@@ -26,6 +26,8 @@ public:
 
     // Stops accepting, runs what is queued, joins the threads. Idempotent.
     void stop();
+    // Drops the tasks that have not started (shutdown: their clients are gone); returns how many.
+    std::size_t discard_queued();
 
     std::size_t queued() const;
     std::size_t busy() const;

@@ -37,7 +37,7 @@ void with_spellchecker() {
     for (int i = 0; i < 200; ++i) {
         b.add_document("eau, sucre");
     }
-    services().spellchecker.set(
+    services().spellchecker->set(
         std::make_shared<spellcheck::spellchecker>(std::vector<std::shared_ptr<const spellcheck::corpus>>{b.build()}));
 }
 
