@@ -121,6 +121,18 @@ TEST_CASE("category predictor over HTTP with the real taxonomy", "[integration][
     CHECK(std::string(doc["matcher"]["predictions"][0]["value_tag"].GetString()) == "en:plain-yogurts");
     r = http_post_json(port, "/api/v1/predict/category", "not json");
     CHECK(r.status == 400);
+
+    // Spellcheck: parameter errors come first; before the corpus is built the route answers 503.
+    r = http_post_form(port, "/api/v1/predict/ingredients/spellcheck", "lang=fr");
+    CHECK(r.status == 400);
+    CHECK(robotoff::core::parse_json(r.body)["title"].GetString() == std::string("Missing parameter"));
+    r = http_post_form(port, "/api/v1/predict/ingredients/spellcheck", "text=" + std::string(20001, 'a'));
+    CHECK(r.status == 413);
+    r = http_post_form(port, "/api/v1/predict/ingredients/spellcheck", "text=farinne&lang=xx");
+    CHECK(r.status == 400);
+    r = http_post_form(port, "/api/v1/predict/ingredients/spellcheck", "text=farinne%20de%20bl%C3%A9");
+    CHECK(r.status == 503);
+    CHECK_FALSE(r.header("retry-after").empty());
     daemon->signal(SIGTERM);
     CHECK(daemon->wait_exit() == 0);
 }
