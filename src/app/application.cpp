@@ -4,6 +4,7 @@
 #include "robotoff/core/log.hpp"
 #include "robotoff/core/version.hpp"
 #include "robotoff/db/migrations.hpp"
+#include "robotoff/extract/rules.hpp"
 #include "routes.hpp"
 
 #include <boost/version.hpp>
@@ -111,6 +112,35 @@ application::application(const core::config& cfg)
     predict_services_.spellchecker = &jobs_->spellchecker();
     webhook_services_ = std::make_unique<api::webhook_services>(
         api::webhook_services{api::webhook_settings::from_config(cfg), pool_, [this] { jobs_->jobs().wake(); }});
+    health_checks_.push_back({"postgres", [this] {
+                                  auto conn = pool_.acquire(std::chrono::steady_clock::now() + std::chrono::seconds(5));
+                                  conn->exec("SELECT 1");
+                                  return api::check_result{true, "connection ok"};
+                              }});
+    health_checks_.push_back({"taxonomies", [this] {
+                                  std::string missing;
+                                  for (const char* name : {"categories", "labels", "countries", "packaging_shapes",
+                                                           "packaging_materials", "packaging_recycling"}) {
+                                      if (!taxonomies_->get(name)) {
+                                          missing += (missing.empty() ? "" : ", ") + std::string(name);
+                                      }
+                                  }
+                                  return api::check_result{missing.empty(),
+                                                           missing.empty() ? "all loaded" : "missing: " + missing};
+                              }});
+    health_checks_.push_back({"data_files", [this] {
+                                  const auto* rules = jobs_->rules();
+                                  if (!rules) {
+                                      return api::check_result{false, "extraction rules not loaded"};
+                                  }
+                                  std::string disabled;
+                                  for (const auto& type : rules->disabled()) {
+                                      disabled += (disabled.empty() ? "" : ", ") + type;
+                                  }
+                                  return api::check_result{disabled.empty(), disabled.empty()
+                                                                                 ? "all loaded"
+                                                                                 : "extractors disabled: " + disabled};
+                              }});
     health_checks_.push_back({"jobs", [this] {
                                   auto conn = pool_.acquire(std::chrono::steady_clock::now() + std::chrono::seconds(5));
                                   auto r = conn->exec("SELECT count(*) FILTER (WHERE run_after < now() - interval "
@@ -120,11 +150,6 @@ application::application(const core::config& cfg)
                                   const bool ok = overdue == 0 && pending < 10000;
                                   return api::check_result{ok, std::to_string(pending) + " pending, " +
                                                                    std::to_string(overdue) + " overdue"};
-                              }});
-    health_checks_.push_back({"postgres", [this] {
-                                  auto conn = pool_.acquire(std::chrono::steady_clock::now() + std::chrono::seconds(5));
-                                  conn->exec("SELECT 1");
-                                  return api::check_result{true, "connection ok"};
                               }});
     build_routes();
 }

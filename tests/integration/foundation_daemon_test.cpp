@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <csignal>
+#include <map>
 
 using namespace robotoff::testing;
 
@@ -34,7 +35,12 @@ TEST_CASE("operations routes, errors and CORS over HTTP", "[integration][foundat
         CHECK(r.status == 200);
         const auto doc = robotoff::core::parse_json(r.body);
         CHECK(std::string(doc["message"]["status"].GetString()) == "success");
-        CHECK(std::string(doc["message"]["results"][0]["checker"].GetString()) == "postgres");
+        std::map<std::string, bool> passed;
+        for (const auto& result : doc["message"]["results"].GetArray()) {
+            passed[result["checker"].GetString()] = result["passed"].GetBool();
+        }
+        CHECK(passed == std::map<std::string, bool>{
+                            {"postgres", true}, {"taxonomies", true}, {"data_files", true}, {"jobs", true}});
         CHECK(doc["status"].GetInt() == 200);
     }
 
@@ -127,7 +133,8 @@ TEST_CASE("serve waits for a database that is down at start", "[integration][fou
     proxy.set_open(false);
     const auto proxied = "postgresql://postgres@127.0.0.1:" + std::to_string(proxy.port()) + "/" + tdb.name();
     daemon_process daemon({"serve", "--http.listen=127.0.0.1:0", "--database.url=" + proxied,
-                           "--database.connect_timeout_s=1", "--jobs.workers=0", "--ocr.backend=gcv"});
+                           "--database.connect_timeout_s=1", "--jobs.workers=0", "--ocr.backend=gcv",
+                           "--data.dir=" + shared_path("data")});
     const auto port = daemon.port();
     REQUIRE(daemon.wait_for_log("event=startup.database_unavailable"));
     CHECK(http_get(port, "/api/v1/status").status == 200);
