@@ -54,6 +54,12 @@ const std::vector<command>& all_commands() {
          "Reads prediction lines (the `robotoffd extract` format, or the legacy forms with --type), stores them\n"
          "additively per product and runs the insight importers. Products are read from the product table.\n",
          run_import_predictions},
+        {"predict-categories", "run the category matcher over the products without categories",
+         "usage: robotoffd predict-categories [--limit=N]\n"
+         "Runs the category matcher (product names, pipeline.md §12) on every product of the product table that has\n"
+         "no category, and imports each result as a `category` prediction (predictor matcher) through the normal\n"
+         "insight rules. Progress on a terminal; one summary line at the end.\n",
+         run_predict_categories},
         {"run-job", "enqueue one job and run it now, in this process",
          "usage: robotoffd run-job NAME [--barcode CODE [--server-type T] [--image-id N]] [--payload JSON]\n"
          "NAME is a job kind (pipeline.md §8) or a schedule name (process_insights, cleanup, ...). The job is\n"

@@ -37,6 +37,7 @@ struct usage_failure : std::runtime_error {
 int run_serve(command_context& ctx);
 int run_migrate(command_context& ctx);
 int run_check_config(command_context& ctx);
+int run_predict_categories(command_context& ctx);
 int run_run_job(command_context& ctx);
 int run_import_dataset(command_context& ctx);
 int run_import_predictions(command_context& ctx);

@@ -136,3 +136,33 @@ TEST_CASE("category predictor over HTTP with the real taxonomy", "[integration][
     daemon->signal(SIGTERM);
     CHECK(daemon->wait_exit() == 0);
 }
+
+TEST_CASE("predict-categories runs the matcher over products without categories", "[integration][app]") {
+    temp_database tdb;
+    const auto url = "--database.url=" + tdb.url();
+    const auto data = "--data.dir=" + shared_path("data");
+    auto r = run_robotoffd({"--config=/dev/null", "import-dataset",
+                            shared_path("samples/products/openfoodfacts-products-min.jsonl.gz"), url, data});
+    REQUIRE(r.exit_code == 0);
+    r = run_robotoffd({"--config=/dev/null", "predict-categories", url, data});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("predict-categories: ") != std::string::npos);
+    auto conn = tdb.connect();
+    auto q = conn->exec("SELECT count(*), count(*) FILTER (WHERE predictor = 'matcher' AND annotation IS NULL "
+                        "AND automatic_processing = false) FROM product_insight WHERE type = 'category'");
+    const long long created = q.get_int(0, 0);
+    CHECK(created > 0);
+    CHECK(q.get_int(0, 1) == created);
+    // Products that already have categories get no matcher insight.
+    q = conn->exec("SELECT count(*) FROM product_insight i JOIN product p ON p.barcode = i.barcode "
+                   "WHERE i.type = 'category' AND p.categories_tags <> '[]'::jsonb");
+    CHECK(q.get_int(0, 0) == 0);
+    // A second run replaces the previous run's predictions: same insights, no duplicates.
+    r = run_robotoffd({"--config=/dev/null", "predict-categories", url, data});
+    REQUIRE(r.exit_code == 0);
+    q = conn->exec("SELECT count(*), count(DISTINCT barcode) FROM product_insight WHERE type = 'category'");
+    CHECK(q.get_int(0, 0) == created);
+    CHECK(q.get_int(0, 1) == created);
+    CHECK(run_robotoffd({"--config=/dev/null", "predict-categories", "--limit=0", url, data}).exit_code == 2);
+}
