@@ -168,7 +168,7 @@ http::response images_crop(const ocr_route_services& services, const http::reque
     }
     std::string bytes;
     try {
-        bytes = services.fetch(url, req.deadline);
+        bytes = services.crop_fetch ? services.crop_fetch(url, req.deadline) : services.fetch(url, req.deadline);
     } catch (const std::exception&) {
         throw core::bad_request("Could not fetch image: " + url);
     }

@@ -3,6 +3,7 @@
 #include "robotoff/core/errors.hpp"
 #include "robotoff/core/log.hpp"
 #include "robotoff/core/version.hpp"
+#include "robotoff/api/url_cache.hpp"
 #include "robotoff/db/migrations.hpp"
 #include "robotoff/extract/rules.hpp"
 #include "routes.hpp"
@@ -162,6 +163,8 @@ void application::configure_ocr_routes() {
     ocr_services_.ocr = jobs_->local_ocr();
     ocr_services_.rules = jobs_->rules();
     ocr_services_.fetch = api::fetch_with_client(*fetch_client_);
+    // api.md §4.8 and data-model.md §10: crop sources are kept 24 h under cache/images (the cleanup job purges).
+    ocr_services_.crop_fetch = api::cached_fetcher(ocr_services_.fetch, "cache/images", std::chrono::hours(24));
     ocr_services_.crop_allowed_domains = cfg_.get_list("crop.allowed_domains");
     ocr_services_.limits.max_bytes = static_cast<std::uint64_t>(cfg_.get_int("ocr.max_image_bytes"));
     ocr_services_.limits.max_pixels = static_cast<std::uint64_t>(cfg_.get_int("ocr.max_image_pixels"));

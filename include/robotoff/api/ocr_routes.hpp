@@ -33,6 +33,7 @@ struct ocr_route_services {
     ocr_engine::ocr_service* ocr = nullptr;          // null when ocr.backend = gcv (no local OCR)
     const extract::rules* rules = nullptr;           // extraction rules (data.dir)
     url_fetcher fetch;
+    url_fetcher crop_fetch;                          // /images/crop downloads (cached 24 h); empty: `fetch`
     std::vector<std::string> crop_allowed_domains;   // crop.allowed_domains
     ocr_engine::image_limits limits;                 // ocr.max_image_bytes / ocr.max_image_pixels
 };
