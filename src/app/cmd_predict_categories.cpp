@@ -4,9 +4,9 @@
 #include "application.hpp"
 #include "commands.hpp"
 
-#include "robotoff/core/json.hpp"
 #include "robotoff/insights/generation.hpp"
 #include "robotoff/insights/references.hpp"
+#include "robotoff/jobs/tasks.hpp"
 #include "robotoff/matcher/category_matcher.hpp"
 #include "robotoff/products/repository.hpp"
 
@@ -22,24 +22,6 @@ namespace {
 constexpr const char* next_batch_sql =
     "SELECT barcode FROM product WHERE server_type = 'off' AND NOT deleted AND categories_tags = '[]'::jsonb "
     "AND barcode > $1 ORDER BY barcode LIMIT 1000";
-
-insights::prediction to_prediction(const std::string& barcode, const matcher::category_prediction& c) {
-    insights::prediction p;
-    p.barcode = barcode;
-    p.server_type = core::server_type::off;
-    p.type = "category";
-    p.value_tag = c.value_tag;
-    p.confidence = c.confidence;
-    p.predictor = matcher::category_matcher::predictor;
-    p.predictor_version = matcher::category_matcher::predictor_version;
-    p.automatic_processing = false;
-    std::string data = "{\"lang\":";
-    core::append_json_string(data, c.lang);
-    data += ",\"product_name\":";
-    core::append_json_string(data, c.product_name);
-    p.data = data + "}";
-    return p;
-}
 
 }  // namespace
 
@@ -75,9 +57,7 @@ int run_predict_categories(command_context& ctx) {
     const auto settings = pool_settings_from(ctx.cfg);
     db::connection conn(settings.url, settings.statement_timeout_ms, settings.connect_timeout_s,
                         "robotoffd-predict-categories");
-    insights::prediction_scope scope;
-    scope.types = {"category"};
-    scope.predictor = matcher::category_matcher::predictor;
+    const auto scope = jobs::matcher_scope();
 
     const bool tty = ::isatty(STDERR_FILENO) != 0;
     const auto start = std::chrono::steady_clock::now();
@@ -105,7 +85,7 @@ int run_predict_categories(command_context& ctx) {
             }
             std::vector<insights::prediction> predictions;
             if (const auto best = matcher->predict_each_language(names); !best.empty()) {
-                predictions.push_back(to_prediction(after, best.front()));
+                predictions.push_back(jobs::matcher_prediction(core::server_type::off, after, best.front()));
                 ++predicted;
             }
             const auto result = insights::replace_product_predictions(conn, env, core::server_type::off, after,

@@ -79,30 +79,13 @@ job_outcome run_category_matcher_batch(task_environment& env, const job& j) {
         const std::string barcode = core::normalize_barcode(*core::get_string(p, "code"));
         std::vector<insights::prediction> preds;
         if (auto c = m->predict(p)) {
-            insights::prediction ip;
-            ip.barcode = barcode;
-            ip.server_type = core::server_type::off;
-            ip.type = "category";
-            ip.value_tag = c->value_tag;
-            ip.confidence = c->confidence;
-            ip.predictor = "matcher";
-            ip.predictor_version = "1";
-            std::string data = "{\"lang\":";
-            core::append_json_string(data, c->lang);
-            data += ",\"product_name\":";
-            core::append_json_string(data, c->product_name);
-            ip.data = data + "}";
-            ip.automatic_processing = false;
-            preds.push_back(std::move(ip));
+            preds.push_back(matcher_prediction(core::server_type::off, barcode, *c));
             ++predicted;
         }
-        insights::prediction_scope scope;
-        scope.types = {"category"};
-        scope.predictor = "matcher";
         // Validity: the product is in today's dump; the importers use the stored row (imported from it).
         auto product = products::find_product(*conn, core::server_type::off, barcode);
-        insights::replace_product_predictions(*conn, env.insights, core::server_type::off, barcode, scope, preds,
-                                              product);
+        insights::replace_product_predictions(*conn, env.insights, core::server_type::off, barcode, matcher_scope(),
+                                              preds, product);
     }
     core::log::info("jobs.category_matcher_batch", {{"job_id", j.id}, {"products", considered}, {"predicted", predicted}});
     return job_outcome::done(std::to_string(predicted) + " category predictions for " + std::to_string(considered) +

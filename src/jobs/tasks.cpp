@@ -113,26 +113,9 @@ job_outcome run_product_updated(task_environment& env, const job& j) {
             rapidjson::Document record = core::parse_json(input);
             std::vector<insights::prediction> cats;
             if (auto c = m->predict(record)) {
-                insights::prediction p;
-                p.barcode = barcode;
-                p.server_type = s;
-                p.type = "category";
-                p.value_tag = c->value_tag;
-                p.confidence = c->confidence;
-                p.predictor = "matcher";
-                p.predictor_version = "1";
-                std::string data = "{\"lang\":";
-                core::append_json_string(data, c->lang);
-                data += ",\"product_name\":";
-                core::append_json_string(data, c->product_name);
-                p.data = data + "}";
-                p.automatic_processing = false;
-                cats.push_back(std::move(p));
+                cats.push_back(matcher_prediction(s, barcode, *c));
             }
-            insights::prediction_scope mscope;
-            mscope.types = {"category"};
-            mscope.predictor = "matcher";
-            insights::replace_product_predictions(*conn, env.insights, s, barcode, mscope, cats, product);
+            insights::replace_product_predictions(*conn, env.insights, s, barcode, matcher_scope(), cats, product);
         }
     }
     // 3. spellchecker when an ingredients text of the product's language changed (spellcheck.langs).
@@ -428,6 +411,32 @@ job_outcome run_download_taxonomies(task_environment& env, taxonomy::taxonomy_se
     }
     core::log::info("jobs.download_taxonomies", {{"job_id", j.id}, {"changed", changed}, {"failures", failures}});
     return job_outcome::done(changed.empty() ? "no change" : "changed: " + changed);
+}
+
+insights::prediction matcher_prediction(core::server_type s, const std::string& barcode,
+                                        const matcher::category_prediction& c) {
+    insights::prediction p;
+    p.barcode = barcode;
+    p.server_type = s;
+    p.type = "category";
+    p.value_tag = c.value_tag;
+    p.confidence = c.confidence;
+    p.predictor = matcher::category_matcher::predictor;
+    p.predictor_version = matcher::category_matcher::predictor_version;
+    std::string data = "{\"lang\":";
+    core::append_json_string(data, c.lang);
+    data += ",\"product_name\":";
+    core::append_json_string(data, c.product_name);
+    p.data = data + "}";
+    p.automatic_processing = false;
+    return p;
+}
+
+insights::prediction_scope matcher_scope() {
+    insights::prediction_scope scope;
+    scope.types = {"category"};
+    scope.predictor = matcher::category_matcher::predictor;
+    return scope;
 }
 
 std::vector<std::string> missing_kinds(const runner& r) {

@@ -28,6 +28,7 @@ class rules;
 }
 namespace robotoff::matcher {
 class category_matcher;
+struct category_prediction;
 }
 namespace robotoff::ocr_engine {
 class ocr_service;
@@ -76,6 +77,13 @@ void register_tasks(runner& r, task_environment& env);
 job_outcome run_download_taxonomies(task_environment& env, taxonomy::taxonomy_set& set, const job& j);
 // Kinds of pipeline.md §8.1 that register_tasks() could not register with this environment.
 std::vector<std::string> missing_kinds(const runner& r);
+
+// A category matcher result as a `category` prediction (predictor matcher, pipeline.md §12), and the scope
+// that replaces a product's previous matcher run (§2.2). Shared by product_updated, category_matcher_batch and
+// `robotoffd predict-categories`.
+insights::prediction matcher_prediction(core::server_type s, const std::string& barcode,
+                                        const matcher::category_prediction& c);
+insights::prediction_scope matcher_scope();
 
 // The OCR re-check delays of §8.2 (1, 2, 5, 10, 20, 30 minutes for ocr_checks 0..5); nullopt after the 6th.
 std::optional<std::chrono::minutes> ocr_retry_delay(int ocr_checks);
