@@ -4,6 +4,7 @@ find_package(PkgConfig REQUIRED)
 find_package(Boost 1.81 REQUIRED COMPONENTS program_options iostreams locale)
 find_package(PostgreSQL REQUIRED)           # libpq-dev
 find_package(RapidJSON REQUIRED)            # rapidjson-dev
+find_package(simdjson REQUIRED)             # libsimdjson-dev (the dump importer's field filter)
 find_package(ICU REQUIRED COMPONENTS uc i18n)
 find_package(ZLIB REQUIRED)
 find_package(OpenSSL REQUIRED)

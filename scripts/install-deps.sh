@@ -8,7 +8,7 @@ packages=(
     build-essential cmake pkg-config ccache git
     # libraries (headers)
     libboost1.81-dev libboost-program-options1.81-dev libboost-iostreams1.81-dev libboost-locale1.81-dev
-    libpq-dev rapidjson-dev libpcre2-dev libicu-dev libstemmer-dev zlib1g-dev libssl-dev libsystemd-dev
+    libpq-dev rapidjson-dev libsimdjson-dev libpcre2-dev libicu-dev libstemmer-dev zlib1g-dev libssl-dev libsystemd-dev
     libtesseract-dev libleptonica-dev libopencv-dev
     catch2
     # PostgreSQL 15 server (tests and scripts/run.sh start a private cluster)

@@ -254,4 +254,32 @@ long long advisory_key(std::string_view text) {
     return static_cast<long long>(h);
 }
 
+std::string array_literal(const std::vector<std::string>& items) {
+    std::string out = "{";
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        out += i == 0 ? "\"" : ",\"";
+        for (char c : items[i]) {
+            if (c == '"' || c == '\\') {
+                out += '\\';
+            }
+            out += c;
+        }
+        out += '"';
+    }
+    out += '}';
+    return out;
+}
+
+std::string array_literal(const std::vector<long long>& items) {
+    std::string out = "{";
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i > 0) {
+            out += ',';
+        }
+        out += std::to_string(items[i]);
+    }
+    out += '}';
+    return out;
+}
+
 }  // namespace robotoff::db

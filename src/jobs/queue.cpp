@@ -61,32 +61,6 @@ constexpr const char* sql_next_due =
     "AND kind = ANY($1::text[])";
 constexpr const char* sql_find = "SELECT id, kind, state, attempts, last_error, payload::text FROM job WHERE id = $1";
 
-std::string text_array(const std::vector<std::string>& items) {
-    std::string out = "{";
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        if (i) {
-            out += ',';
-        }
-        out += '"';
-        for (char c : items[i]) {
-            if (c == '"' || c == '\\') {
-                out += '\\';
-            }
-            out += c;
-        }
-        out += '"';
-    }
-    return out + "}";
-}
-
-std::string id_array(const std::vector<long long>& ids) {
-    std::string out = "{";
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-        out += (i ? "," : "") + std::to_string(ids[i]);
-    }
-    return out + "}";
-}
-
 std::optional<std::string> dedup_key_of(const std::string& payload) {
     auto doc = core::try_parse_json(payload);
     if (!doc || !doc->IsObject()) {
@@ -164,7 +138,7 @@ std::optional<job> claim(db::connection& conn, const claim_settings& settings) {
     if (settings.kinds.empty()) {
         return std::nullopt;
     }
-    const std::string kinds = text_array(settings.kinds);
+    const std::string kinds = db::array_literal(settings.kinds);
     // Bounded: each put-back pushes that job 5 s away, so the loop moves on to other jobs.
     for (int round = 0; round < 50; ++round) {
         db::transaction tx(conn);
@@ -250,7 +224,7 @@ long long heartbeat(db::connection& conn, const std::vector<long long>& ids, con
     if (ids.empty()) {
         return 0;
     }
-    return conn.exec(sql_heartbeat, {id_array(ids), worker_id}).affected();
+    return conn.exec(sql_heartbeat, {db::array_literal(ids), worker_id}).affected();
 }
 
 std::vector<long long> reclaim_stale(db::connection& conn, std::chrono::seconds lease, int max_attempts) {
@@ -293,7 +267,7 @@ long long pending_total(db::connection& conn) {
 }
 
 std::optional<double> seconds_until_next(db::connection& conn, const std::vector<std::string>& kinds) {
-    auto r = conn.exec(sql_next_due, {text_array(kinds)});
+    auto r = conn.exec(sql_next_due, {db::array_literal(kinds)});
     if (r.rows() == 0 || r.is_null(0, 0)) {
         return std::nullopt;
     }

@@ -2,15 +2,16 @@
 
 #include "robotoff/core/file_io.hpp"
 #include "robotoff/core/log.hpp"
+#include "robotoff/products/field_filter.hpp"
 #include "robotoff/products/product.hpp"
 #include "robotoff/products/repository.hpp"
 
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <cstdio>
 #include <exception>
 #include <mutex>
-#include <optional>
 #include <thread>
 #include <unordered_set>
 
@@ -21,8 +22,12 @@ constexpr const char* create_staging_sql =
     "CREATE TEMP TABLE IF NOT EXISTS product_import_batch (LIKE product INCLUDING DEFAULTS) "
     "ON COMMIT DELETE ROWS";
 
+// The same columns, in the order append_row writes them.
 constexpr const char* copy_sql =
     "COPY product_import_batch (server_type, barcode, product_name, lang, record, brands_tags, countries_tags, "
+    "categories_tags, labels_tags, unique_scans_n, last_modified_t, source) FROM STDIN";
+constexpr const char* copy_direct_sql =
+    "COPY product (server_type, barcode, product_name, lang, record, brands_tags, countries_tags, "
     "categories_tags, labels_tags, unique_scans_n, last_modified_t, source) FROM STDIN";
 
 constexpr const char* merge_sql = R"SQL(
@@ -43,22 +48,25 @@ constexpr const char* mark_absent_sql =
     "UPDATE product SET deleted = true WHERE server_type = $1 AND NOT deleted AND fetched_at < $2::timestamptz";
 
 struct batch {
-    std::string payload;
+    std::string payload;  // COPY text rows
     std::size_t rows = 0;
 };
 
 // Writes batches on its own thread so parsing the next batch overlaps with PostgreSQL's work.
-// At most one batch waits; submit() blocks while the slot is full (bounded memory).
+// At most `max_pending` batches wait (a few MB each); submit() blocks while they are there (bounded
+// memory), and they absorb PostgreSQL's pauses (checkpoints) without stopping the parser.
 class batch_writer {
 public:
+    static constexpr std::size_t max_pending = 3;
+
     explicit batch_writer(db::connection& conn) : conn_(conn), thread_([this] { run(); }) {}
     ~batch_writer() { finish_no_throw(); }
 
     void submit(batch b) {
         std::unique_lock lock(mutex_);
-        changed_.wait(lock, [&] { return !pending_ || failed_; });
+        changed_.wait(lock, [&] { return pending_.size() < max_pending || failed_; });
         rethrow_locked();
-        pending_ = std::move(b);
+        pending_.push_back(std::move(b));
         changed_.notify_all();
     }
 
@@ -101,18 +109,17 @@ private:
             batch b;
             {
                 std::unique_lock lock(mutex_);
-                changed_.wait(lock, [&] { return pending_.has_value() || stopping_; });
-                if (!pending_) {
+                changed_.wait(lock, [&] { return !pending_.empty() || stopping_; });
+                if (pending_.empty()) {
                     return;
                 }
-                b = std::move(*pending_);
-                pending_.reset();
+                b = std::move(pending_.front());
+                pending_.pop_front();
                 changed_.notify_all();
             }
             try {
                 db::transaction tx(conn_);
-                conn_.copy_in(copy_sql, b.payload);
-                conn_.exec(merge_sql);
+                write(b);
                 tx.commit();
                 std::lock_guard lock(mutex_);
                 written_ += b.rows;
@@ -126,10 +133,33 @@ private:
         }
     }
 
+    // New products (a first import) are copied straight into `product`. The first batch that meets a known
+    // barcode is rolled back to its savepoint and upserted through the staging table (30% more work), and so
+    // is every later batch: a dump that overlaps the table once is a re-import.
+    void write(const batch& b) {
+        if (copy_directly_) {
+            conn_.exec("SAVEPOINT direct_copy");
+            try {
+                conn_.copy_in(copy_direct_sql, b.payload);
+                conn_.exec("RELEASE SAVEPOINT direct_copy");
+                return;
+            } catch (const db::db_error& e) {
+                if (e.sqlstate() != "23505") {
+                    throw;
+                }
+                conn_.exec("ROLLBACK TO SAVEPOINT direct_copy");
+                copy_directly_ = false;
+            }
+        }
+        conn_.copy_in(copy_sql, b.payload);
+        conn_.exec(merge_sql);
+    }
+
     db::connection& conn_;
+    bool copy_directly_ = true;
     mutable std::mutex mutex_;
     std::condition_variable changed_;
-    std::optional<batch> pending_;
+    std::deque<batch> pending_;
     bool stopping_ = false;
     bool failed_ = false;
     std::exception_ptr failure_;
@@ -212,6 +242,8 @@ dataset_import_summary import_dataset(db::connection& conn, const std::string& p
     // One allocator reused for every line: parsing allocates nothing per line once it has grown.
     rapidjson::Document doc(&value_alloc);
     std::string line;
+    field_filter fields;
+    std::string kept;  // the fields of `line` the product record needs
     {
         batch_writer writer(conn);
         auto flush = [&] {
@@ -232,11 +264,15 @@ dataset_import_summary import_dataset(db::connection& conn, const std::string& p
                 if (line.find_first_not_of(" \t\r") == std::string::npos) {
                     continue;
                 }
-                doc.SetNull();
-                value_alloc.Clear();
-                // In situ: strings point into the line buffer instead of being copied.
-                doc.ParseInsitu(line.data());
-                if (doc.HasParseError() || !doc.IsObject()) {
+                bool parsed = fields.filter(line, kept);
+                if (parsed) {
+                    doc.SetNull();
+                    value_alloc.Clear();
+                    // In situ: strings point into the `kept` buffer instead of being copied.
+                    doc.ParseInsitu(kept.data());
+                    parsed = !doc.HasParseError() && doc.IsObject();
+                }
+                if (!parsed) {
                     ++summary.corrupt;
                     if (summary.corrupt_line_numbers.size() < 100) {
                         summary.corrupt_line_numbers.push_back(summary.lines);

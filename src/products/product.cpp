@@ -87,6 +87,13 @@ bool is_language_suffix(std::string_view s) {
     return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
 }
 
+// ingredients_text, ingredients_text_{l}, product_name_{l}: the texts kept in the record.
+bool is_text_field(std::string_view name) {
+    return name == "ingredients_text" ||
+           (name.starts_with("ingredients_text_") && is_language_suffix(name.substr(17))) ||
+           (name.starts_with("product_name_") && is_language_suffix(name.substr(13)));
+}
+
 image_entry parse_image(const rapidjson::Value& v) {
     image_entry e;
     if (!v.IsObject()) {
@@ -228,6 +235,22 @@ void flatten_images(rapidjson::Value& images, rapidjson::Document::AllocatorType
     images = std::move(flat);
 }
 
+bool is_record_field(std::string_view key) {
+    // Dispatch on the first letter: a dump line has ~200 keys and this runs for each of them.
+    switch (key.empty() ? '\0' : key.front()) {
+    case 'b': return key == "brands_tags";
+    case 'c': return key == "code" || key == "categories_tags" || key == "countries_tags";
+    case 'e': return key == "emb_codes" || key == "emb_codes_tags" || key == "expiration_date";
+    case 'i': return key == "images" || is_text_field(key);
+    case 'l': return key == "lang" || key == "labels_tags" || key == "languages_codes" || key == "last_modified_t";
+    case 'p': return key == "product_name" || key == "packagings" || is_text_field(key);
+    case 'q': return key == "quantity";
+    case 's': return key == "stores_tags";
+    case 'u': return key == "unique_scans_n";
+    default: return false;
+    }
+}
+
 product normalize_product(const rapidjson::Value& value, core::server_type type, std::string_view barcode_override) {
     if (!value.IsObject()) {
         throw core::json_error("product record is not a JSON object");
@@ -288,10 +311,7 @@ product normalize_product(const rapidjson::Value& value, core::server_type type,
         if (!m.value.IsString() || m.value.GetStringLength() == 0) {
             continue;
         }
-        bool keep = name == "ingredients_text" ||
-                    (name.starts_with("ingredients_text_") && is_language_suffix(name.substr(17))) ||
-                    (name.starts_with("product_name_") && is_language_suffix(name.substr(13)));
-        if (keep) {
+        if (is_text_field(name)) {
             p.texts.emplace(std::string(name), std::string(m.value.GetString(), m.value.GetStringLength()));
         }
     }

@@ -61,24 +61,22 @@ bool mark_product_deleted(db::connection& conn, core::server_type type, std::str
 }
 
 void append_copy_field(std::string& out, std::string_view text) {
-    for (char c : text) {
-        switch (c) {
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        default:
-            out += c;
+    std::size_t plain_from = 0;  // copied in runs: most fields need no escape at all
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char escaped;
+        switch (text[i]) {
+        case '\\': escaped = '\\'; break;
+        case '\t': escaped = 't'; break;
+        case '\n': escaped = 'n'; break;
+        case '\r': escaped = 'r'; break;
+        default: continue;
         }
+        out.append(text, plain_from, i - plain_from);
+        out += '\\';
+        out += escaped;
+        plain_from = i + 1;
     }
+    out.append(text, plain_from);
 }
 
 }  // namespace robotoff::products

@@ -26,23 +26,6 @@ std::string json_list(const std::vector<std::string>& items) {
     return out;
 }
 
-// {"a","b \"c\""}: a PostgreSQL array literal with every element quoted and escaped.
-std::string pg_array(const std::vector<std::string>& items) {
-    std::string out = "{";
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        out += i == 0 ? "\"" : ",\"";
-        for (char c : items[i]) {
-            if (c == '"' || c == '\\') {
-                out += '\\';
-            }
-            out += c;
-        }
-        out += '"';
-    }
-    out += '}';
-    return out;
-}
-
 // A WHERE clause under construction: fragments joined with AND, values as $n parameters.
 class where_builder {
 public:
@@ -53,7 +36,7 @@ public:
     }
     // A text[] parameter: the planner sees the values (selectivity of ?| and = ANY from the statistics),
     // which a sub-select would hide until execution.
-    std::string text_array(const std::vector<std::string>& items) { return bind(pg_array(items)) + "::text[]"; }
+    std::string text_array(const std::vector<std::string>& items) { return bind(db::array_literal(items)) + "::text[]"; }
     // The clauses joined, plus `extra` (not kept).
     std::string sql(const std::string& extra = {}) const {
         std::string out;
@@ -312,7 +295,7 @@ std::map<std::string, product_info> load_products(db::connection& conn, core::se
     auto r = conn.exec(
         "SELECT barcode, product_name, COALESCE(lang, ''), COALESCE(record->'images', '{}'::jsonb)::text "
         "FROM product WHERE server_type = $1 AND barcode = ANY($2::text[])",
-        {std::string(core::to_string(server_type)), pg_array(barcodes)});
+        {std::string(core::to_string(server_type)), db::array_literal(barcodes)});
     for (int i = 0; i < r.rows(); ++i) {
         product_info p;
         p.product_name = r.get_optional(i, 1);

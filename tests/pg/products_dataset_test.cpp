@@ -94,6 +94,28 @@ TEST_CASE("the real sample imports with the counts computed from the file", "[pg
     CHECK(scalar(*conn, "SELECT count(*) FROM product") == static_cast<long long>(expected.codes.size()));
 }
 
+TEST_CASE("new products are copied directly; a batch meeting a known one switches to upserts", "[pg]") {
+    temp_database tdb;
+    auto conn = tdb.connect();
+    auto first = temp_file("first.jsonl", R"({"code":"3000000000005","product_name":"old name"})" "\n");
+    REQUIRE(products::import_dataset(*conn, first, {}).products == 1);
+    // Batches of two: the first is new (direct COPY), the second holds the known product (rolled back to its
+    // savepoint and upserted), the third is new again (upserted: the importer stays on the safe path).
+    auto path = temp_file("dump.jsonl", R"({"code":"3000000000001"})" "\n"
+                                        R"({"code":"3000000000002"})" "\n"
+                                        R"({"code":"3000000000003"})" "\n"
+                                        R"({"code":"3000000000005","product_name":"new name"})" "\n"
+                                        R"({"code":"3000000000006"})" "\n");
+    products::dataset_import_options options;
+    options.batch_size = 2;
+    auto s = products::import_dataset(*conn, path, options);
+    CHECK(s.error.empty());
+    CHECK(s.products == 5);
+    CHECK(scalar(*conn, "SELECT count(*) FROM product") == 5);
+    CHECK(conn->exec("SELECT product_name FROM product WHERE barcode = '3000000000005'").get_string(0, 0) ==
+          "new name");
+}
+
 TEST_CASE("corrupt lines are counted with their line numbers and the import goes on", "[pg]") {
     temp_database tdb;
     auto conn = tdb.connect();

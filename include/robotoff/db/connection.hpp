@@ -157,4 +157,10 @@ private:
 // 64-bit key for pg_advisory_xact_lock from a product key "{server_type}:{barcode}" (stable hash).
 long long advisory_key(std::string_view text);
 
+// {"a","b \"c\""}: a PostgreSQL array literal, every element quoted and escaped, for a `$n::text[]`
+// parameter (`= ANY($1::text[])`, `?| $1::text[]`).
+std::string array_literal(const std::vector<std::string>& items);
+// {1,2,3}: the same for a `$n::bigint[]` parameter.
+std::string array_literal(const std::vector<long long>& items);
+
 }  // namespace robotoff::db

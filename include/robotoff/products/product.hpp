@@ -63,6 +63,9 @@ struct product {
 product normalize_product(const rapidjson::Value& value, core::server_type type,
                           std::string_view barcode_override = {});
 
+// True for the top-level product fields `normalize_product` reads (the dump importer keeps only these).
+bool is_record_field(std::string_view key);
+
 // The stored record (`product.record` jsonb): the fields of §1.1 with images in the flat shape.
 std::string record_to_json(const product& p);
 // Parses a stored record back (server_type and barcode are not part of it). Throws core::json_error.

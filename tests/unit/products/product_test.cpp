@@ -2,6 +2,7 @@
 #include "robotoff/core/file_io.hpp"
 #include "robotoff/core/json.hpp"
 #include "robotoff/products/dataset_import.hpp"
+#include "robotoff/products/field_filter.hpp"
 #include "robotoff/products/product.hpp"
 #include "robotoff/products/repository.hpp"
 
@@ -104,6 +105,44 @@ TEST_CASE("the real 1,000-product sample normalizes", "[unit]") {
     }
     CHECK(products == 1000);
     CHECK(with_images == 368);  // python3: products with a digit key in images
+}
+
+TEST_CASE("the field filter keeps what the record needs: same record from every sample line", "[unit]") {
+    core::line_reader reader(ROBOTOFF_SHARED_DIR "/samples/products/openfoodfacts-products-min.jsonl.gz");
+    field_filter filter;
+    std::string line;
+    std::string kept;
+    int compared = 0;
+    while (reader.next(line)) {
+        std::string original = line;
+        REQUIRE(filter.filter(line, kept));
+        CHECK(line == original);
+        CHECK(kept.size() < line.size());
+        auto whole = normalize_product(core::parse_json(line), core::server_type::off);
+        auto cut = normalize_product(core::parse_json(kept), core::server_type::off);
+        CHECK(record_to_json(cut) == record_to_json(whole));
+        CHECK(cut.barcode == whole.barcode);
+        ++compared;
+    }
+    CHECK(compared == 1000);
+}
+
+TEST_CASE("the field filter: kept fields in order, escapes, and what is not one JSON object", "[unit]") {
+    field_filter filter;
+    std::string out;
+    std::string line = R"({"nutriments":{"a":[1,2,{"b":null}]},"code":"1\"2","product_name_fr":"caf\u00e9",)"
+                       R"("images":{"1":{"sizes":{}}},"ingredients_text_xx_debug":"no","quantity":1.5e3})";
+    REQUIRE(filter.filter(line, out));
+    CHECK(out == R"({"code":"1\"2","product_name_fr":"caf\u00e9","images":{"1":{"sizes":{}}},"quantity":1.5e3})");
+    for (std::string bad : {"{not json", "[1,2]", "{\"code\":\"1\"", "{\"a\":[1,2}", "\"text\"", "",
+                            "{\"code\":\"1\"} {}", "{\"a\":1,}"}) {
+        INFO(bad);
+        CHECK_FALSE(filter.filter(bad, out));
+    }
+    CHECK(is_record_field("labels_tags"));
+    CHECK(is_record_field("ingredients_text_pt_br"));
+    CHECK_FALSE(is_record_field("labels_tags_debug"));
+    CHECK_FALSE(is_record_field("nutriments"));
 }
 
 TEST_CASE("COPY field escaping", "[unit]") {
