@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 
 namespace robotoff::db {
 
@@ -138,6 +139,33 @@ result connection::exec(std::string_view sql, const params& values) {
     const std::string text(sql);
     PGresult* res = PQexecParams(conn_.get(), text.c_str(), static_cast<int>(raw.size()), nullptr, raw.data(),
                                  nullptr, nullptr, 0);
+    const auto status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+        result guard(res);
+        throw_result_error(conn_.get(), res);
+    }
+    return result(res);
+}
+
+result connection::exec_prepared(std::string_view sql, const params& values) {
+    char name[24];
+    std::snprintf(name, sizeof name, "p_%016zx", std::hash<std::string_view>{}(sql));
+    std::vector<const char*> raw;
+    raw.reserve(values.size());
+    for (const auto& p : values) {
+        raw.push_back(p.is_null() ? nullptr : p.text().c_str());
+    }
+    const int n = static_cast<int>(raw.size());
+    if (!prepared_.contains(name)) {
+        const std::string text(sql);
+        PGresult* prepared = PQprepare(conn_.get(), name, text.c_str(), n, nullptr);
+        result guard(prepared);
+        if (!prepared || PQresultStatus(prepared) != PGRES_COMMAND_OK) {
+            throw_result_error(conn_.get(), prepared);
+        }
+        prepared_.insert(name);
+    }
+    PGresult* res = PQexecPrepared(conn_.get(), name, n, raw.data(), nullptr, nullptr, 0);
     const auto status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
         result guard(res);

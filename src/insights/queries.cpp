@@ -3,8 +3,6 @@
 #include "robotoff/core/json.hpp"
 #include "robotoff/insights/store.hpp"
 
-#include "prepared.hpp"
-
 #include <algorithm>
 #include <random>
 
@@ -47,13 +45,15 @@ private:
     db::params values_;
 };
 
+// Lists are text[] parameters, not jsonb expanded in SQL: the planner then sees the values and their
+// selectivity (with an opaque list it guessed `countries ?| ...` rare and scanned the whole GIN index).
 where_builder insight_where(const insight_filter& f) {
     where_builder w;
     w.add("i.server_type = " + w.bind(std::string(core::to_string(f.server_type))));
     if (f.types.size() == 1) {
         w.add("i.type = " + w.bind(f.types.front()));
     } else if (!f.types.empty()) {
-        w.add("i.type = ANY(ARRAY(SELECT jsonb_array_elements_text(" + w.bind(json_list(f.types)) + "::jsonb)))");
+        w.add("i.type = ANY(" + w.bind(db::array_literal(f.types)) + "::text[])");
     }
     if (f.barcode) {
         w.add("i.barcode = " + w.bind(*f.barcode));
@@ -71,17 +71,16 @@ where_builder insight_where(const insight_filter& f) {
         w.add("i.annotation = " + w.bind(*f.annotation) + "::integer");
     }
     if (!f.brands.empty()) {
-        w.add("i.brands ?| ARRAY(SELECT jsonb_array_elements_text(" + w.bind(json_list(f.brands)) + "::jsonb))");
+        w.add("i.brands ?| " + w.bind(db::array_literal(f.brands)) + "::text[]");
     }
     if (!f.countries.empty()) {
-        w.add("i.countries ?| ARRAY(SELECT jsonb_array_elements_text(" + w.bind(json_list(f.countries)) +
-              "::jsonb))");
+        w.add("i.countries ?| " + w.bind(db::array_literal(f.countries)) + "::text[]");
     }
     if (!f.campaigns.empty()) {
         w.add("i.campaign @> " + w.bind(json_list(f.campaigns)) + "::jsonb");
     }
     if (!f.lc.empty()) {
-        w.add("i.lc && ARRAY(SELECT jsonb_array_elements_text(" + w.bind(json_list(f.lc)) + "::jsonb))::varchar[]");
+        w.add("i.lc && " + w.bind(db::array_literal(f.lc)) + "::varchar[]");
     }
     if (f.voter_username) {
         w.add("NOT EXISTS (SELECT 1 FROM annotation_vote v WHERE v.insight_id = i.id AND v.username = " +
@@ -136,7 +135,7 @@ std::vector<insight> list_insights(db::connection& conn, const insight_filter& f
     std::string sql = select_insights() + w.sql();
     sql += order == insight_order::popularity ? " ORDER BY i.unique_scans_n DESC" : " ORDER BY i.timestamp DESC, i.id";
     sql += " LIMIT " + w.bind(count) + "::integer OFFSET " + w.bind(offset) + "::bigint";
-    return rows(exec_prepared(conn, sql, w.values()));
+    return rows(conn.exec_prepared(sql, w.values()));
 }
 
 long long count_insights(db::connection& conn, const insight_filter& filter, long long cap) {
@@ -148,7 +147,7 @@ long long count_insights(db::connection& conn, const insight_filter& filter, lon
     } else {
         sql = "SELECT count(*) FROM product_insight i" + w.sql();
     }
-    return exec_prepared(conn, sql, w.values()).get_int(0, 0);
+    return conn.exec_prepared(sql, w.values()).get_int(0, 0);
 }
 
 std::vector<insight> random_insights(db::connection& conn, const insight_filter& filter, int count) {
@@ -175,7 +174,7 @@ std::vector<insight> product_open_insights(db::connection& conn, core::server_ty
     std::string sql = select_insights() +
                       " WHERE i.server_type = $1 AND i.barcode = $2 AND i.annotation IS NULL"
                       " ORDER BY i.type, i.timestamp DESC";
-    return rows(exec_prepared(conn, sql, {std::string(core::to_string(type)), barcode}));
+    return rows(conn.exec_prepared(sql, {std::string(core::to_string(type)), barcode}));
 }
 
 namespace {
@@ -190,7 +189,7 @@ where_builder prediction_where(const prediction_filter& f) {
         w.add("value_tag = " + w.bind(*f.value_tag));
     }
     if (!f.types.empty()) {
-        w.add("type = ANY(ARRAY(SELECT jsonb_array_elements_text(" + w.bind(json_list(f.types)) + "::jsonb)))");
+        w.add("type = ANY(" + w.bind(db::array_literal(f.types)) + "::text[])");
     }
     return w;
 }
@@ -202,7 +201,7 @@ std::vector<prediction> list_predictions(db::connection& conn, const prediction_
     auto w = prediction_where(filter);
     std::string sql = std::string("SELECT ") + prediction_columns + " FROM prediction" + w.sql() +
                       " ORDER BY id DESC LIMIT " + w.bind(count) + "::integer OFFSET " + w.bind(offset) + "::bigint";
-    auto r = exec_prepared(conn, sql, w.values());
+    auto r = conn.exec_prepared(sql, w.values());
     std::vector<prediction> out;
     for (int i = 0; i < r.rows(); ++i) {
         out.push_back(prediction_from_row(r, i));
@@ -212,11 +211,11 @@ std::vector<prediction> list_predictions(db::connection& conn, const prediction_
 
 long long count_predictions(db::connection& conn, const prediction_filter& filter) {
     auto w = prediction_where(filter);
-    return exec_prepared(conn, "SELECT count(*) FROM prediction" + w.sql(), w.values()).get_int(0, 0);
+    return conn.exec_prepared("SELECT count(*) FROM prediction" + w.sql(), w.values()).get_int(0, 0);
 }
 
 long long user_annotation_count(db::connection& conn, const std::string& username) {
-    return exec_prepared(conn, "SELECT count(*) FROM product_insight WHERE username = $1", {username}).get_int(0, 0);
+    return conn.exec_prepared("SELECT count(*) FROM product_insight WHERE username = $1", {username}).get_int(0, 0);
 }
 
 }  // namespace robotoff::insights

@@ -2,6 +2,8 @@
 
 #include "robotoff/core/log.hpp"
 
+#include <algorithm>
+
 namespace robotoff::jobs {
 
 namespace {
@@ -56,8 +58,9 @@ constexpr const char* sql_purge_marks =
 constexpr const char* sql_depth =
     "SELECT kind, state, count(*) FROM job WHERE state IN ('pending', 'running', 'failed') GROUP BY kind, state";
 constexpr const char* sql_pending_total = "SELECT count(*) FROM job WHERE state = 'pending'";
+// NULL when nothing is pending (not GREATEST(0, ...), which turns that NULL into "due now").
 constexpr const char* sql_next_due =
-    "SELECT GREATEST(0, EXTRACT(EPOCH FROM (min(run_after) - now()))) FROM job WHERE state = 'pending' "
+    "SELECT EXTRACT(EPOCH FROM (min(run_after) - now())) FROM job WHERE state = 'pending' "
     "AND kind = ANY($1::text[])";
 constexpr const char* sql_find = "SELECT id, kind, state, attempts, last_error, payload::text FROM job WHERE id = $1";
 
@@ -271,7 +274,7 @@ std::optional<double> seconds_until_next(db::connection& conn, const std::vector
     if (r.rows() == 0 || r.is_null(0, 0)) {
         return std::nullopt;
     }
-    return r.get_double(0, 0);
+    return std::max(0.0, r.get_double(0, 0));
 }
 
 std::optional<job_row> find(db::connection& conn, long long id) {

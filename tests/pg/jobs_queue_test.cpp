@@ -98,6 +98,8 @@ TEST_CASE("only registered kinds are claimed; delayed jobs wait", "[pg]") {
     jobs::enqueue(*c, {"refresh_all", "{}", seconds(3600)});
     auto cs = worker("w");
     cs.kinds = {"refresh_all"};
+    CHECK_FALSE(jobs::seconds_until_next(*c, {"nothing_pending"}));  // idle workers sleep, not poll
+    CHECK(jobs::seconds_until_next(*c, {"cleanup"}) == 0.0);
     CHECK_FALSE(jobs::claim(*c, cs));
     auto next = jobs::seconds_until_next(*c, cs.kinds);
     REQUIRE(next);

@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 struct pg_conn;
@@ -117,6 +118,11 @@ public:
 
     // Runs one statement with parameters. Throws db_error (unavailable when the connection broke).
     result exec(std::string_view sql, const params& values = {});
+    // The same through a statement prepared once per connection (named after a hash of `sql`). For the hot
+    // read queries: PostgreSQL spends ~1 ms planning a query on a table with ~25 indexes against ~0.1 ms
+    // executing it. Not for queries whose best plan depends on the parameter values: a prepared statement
+    // switches to a generic plan after five executions.
+    result exec_prepared(std::string_view sql, const params& values = {});
     // Runs several statements without parameters (migrations). Throws db_error.
     void exec_script(std::string_view sql);
     // COPY ... FROM STDIN with the given text-format payload. Returns rows copied.
@@ -136,6 +142,7 @@ private:
         void operator()(pg_conn* c) const;
     };
     std::unique_ptr<pg_conn, deleter> conn_;
+    std::unordered_set<std::string> prepared_;  // statement names prepared on this connection
 };
 
 // BEGIN on construction; ROLLBACK on destruction unless commit() was called.
