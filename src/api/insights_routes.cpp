@@ -2,6 +2,7 @@
 
 #include "insights_params.hpp"
 #include "robotoff/api/caller.hpp"
+#include "robotoff/api/hot_listing.hpp"
 #include "robotoff/core/errors.hpp"
 #include "robotoff/core/log.hpp"
 #include "robotoff/insights/serialize.hpp"
@@ -108,6 +109,49 @@ insights::insight_filter list_filter(insight_services& s, const http::request& r
     return f;
 }
 
+// Every field of the filter but the voter: the key of the shared caches.
+std::string filter_key(const insights::insight_filter& f) {
+    hot_listing::key_builder key;
+    key.text(core::to_string(f.server_type)).list(f.types).optional(f.barcode).optional(f.value_tag);
+    key.optional(f.predictor).text(f.annotated ? (*f.annotated ? "a1" : "a0") : "a-");
+    key.text(f.annotation ? std::to_string(*f.annotation) : "-");
+    key.list(f.brands).list(f.countries).list(f.campaigns).list(f.lc);
+    return key.str();
+}
+
+std::string listing_body(long long count, const std::vector<insights::insight>& items) {
+    return "{\"count\":" + std::to_string(count) + ",\"insights\":" + insights_array(items) + ",\"status\":\"" +
+           (items.empty() ? "no_insights" : "found") + "\"}";
+}
+
+// A page of /insights?order_by=popularity from the shared pool (hot_listing.hpp); nullopt when the pool
+// cannot answer it (deep page, heavy voter, undecidable count).
+std::optional<std::string> popular_page_from_pool(insight_services& s, db::connection& conn,
+                                                  const insights::insight_filter& f, int count, long long offset) {
+    if (offset + count > hot_listing::pool_rows) {
+        return std::nullopt;
+    }
+    auto votes = hot_listing::caller_votes(conn, f.voter_username, f.voter_device_id.value_or(""));
+    if (!votes) {
+        return std::nullopt;
+    }
+    insights::insight_filter shared = f;
+    shared.voter_username.reset();
+    shared.voter_device_id.reset();
+    auto pool = s.popular_pools.get(filter_key(shared), [&] {
+        hot_listing::pool<insights::insight> p;
+        p.rows = insights::list_insights(conn, shared, hot_listing::pool_rows, 0, insights::insight_order::popularity);
+        p.matches = insights::count_insights(conn, shared, hot_listing::match_count_cap);
+        return p;
+    });
+    std::vector<insights::insight> items;
+    long long total = 0;
+    if (!hot_listing::page_of(*pool, *votes, offset, count, items) || !hot_listing::capped_count(*pool, *votes, total)) {
+        return std::nullopt;
+    }
+    return listing_body(total, items);
+}
+
 http::response list_insights(insight_services& s, const http::request& req) {
     int count = count_param(req, 25);
     long long page = page_param(req);
@@ -124,29 +168,16 @@ http::response list_insights(insight_services& s, const http::request& req) {
     }
     auto filter = list_filter(s, req);
     auto conn = s.pool.acquire(req.deadline);
-    auto items = insights::list_insights(*conn, filter, count, (page - 1) * count, order);
-    long long total = insights::count_insights(*conn, filter, 100);
-    std::string body = "{\"count\":" + std::to_string(total) + ",\"insights\":" + insights_array(items) +
-                       ",\"status\":\"" + (items.empty() ? "no_insights" : "found") + "\"}";
-    return http::response::json(std::move(body));
+    const long long offset = (page - 1) * count;
+    if (order == insights::insight_order::popularity) {
+        if (auto body = popular_page_from_pool(s, *conn, filter, count, offset)) {
+            return http::response::json(std::move(*body));
+        }
+    }
+    auto items = insights::list_insights(*conn, filter, count, offset, order);
+    return http::response::json(listing_body(insights::count_insights(*conn, filter, hot_listing::count_cap), items));
 }
 
-std::string filter_key(const insights::insight_filter& f) {
-    std::string key = std::string(core::to_string(f.server_type));
-    auto add = [&](const std::string& s) {
-        key += '\x1f';
-        key += s;
-    };
-    for (const auto& t : f.types) {
-        add("t:" + t);
-    }
-    add("v:" + f.value_tag.value_or("\x01"));
-    add("p:" + f.predictor.value_or("\x01"));
-    for (const auto& c : f.countries) {
-        add("c:" + c);
-    }
-    return key;
-}
 
 http::response random_insights(insight_services& s, const http::request& req) {
     insights::insight_filter f;
@@ -161,13 +192,23 @@ http::response random_insights(insight_services& s, const http::request& req) {
     f.annotated = false;
     int count = count_param(req, 25);
     auto conn = s.pool.acquire(req.deadline);
-    auto items = insights::random_insights(*conn, f, count);
-    long long total = items.empty() ? 0 : s.random_counts.get(filter_key(f), [&] {
+    std::vector<insights::insight> items;
+    if (count <= hot_listing::count_cap) {
+        // No vote exclusion on this route: the shared sample serves everyone (hot_listing.hpp).
+        auto pool = s.random_pools.get(filter_key(f), [&] {
+            hot_listing::pool<insights::insight> p;
+            p.rows = insights::random_insights(*conn, f, hot_listing::pool_rows);
+            p.matches = static_cast<long long>(p.rows.size());
+            return p;
+        });
+        items = hot_listing::pick_random(*pool, {}, count);
+    } else {
+        items = insights::random_insights(*conn, f, count);
+    }
+    long long total = items.empty() ? 0 : *s.random_counts.get(filter_key(f), [&] {
         return insights::count_insights(*conn, f);
     });
-    std::string body = "{\"count\":" + std::to_string(total) + ",\"insights\":" + insights_array(items) +
-                       ",\"status\":\"" + (items.empty() ? "no_insights" : "found") + "\"}";
-    return http::response::json(std::move(body));
+    return http::response::json(listing_body(total, items));
 }
 
 http::response dump_insights(insight_services& s, const http::request& req) {

@@ -42,37 +42,6 @@ void question_services::reload_messages() {
     messages_ = std::move(fresh);
 }
 
-std::string question_services::cached_unanswered(const std::string& key,
-                                                 const std::function<std::string()>& compute) {
-    const auto now = std::chrono::steady_clock::now();
-    {
-        std::lock_guard lock(cache_mutex_);
-        auto it = unanswered_cache_.find(key);
-        if (it != unanswered_cache_.end()) {
-            if (now - it->second.at < unanswered_ttl || it->second.refreshing) {
-                return it->second.body;
-            }
-            it->second.refreshing = true;
-        }
-    }
-    std::string body;
-    try {
-        body = compute();
-    } catch (...) {
-        std::lock_guard lock(cache_mutex_);
-        if (auto it = unanswered_cache_.find(key); it != unanswered_cache_.end()) {
-            it->second.refreshing = false;
-        }
-        throw;
-    }
-    std::lock_guard lock(cache_mutex_);
-    if (unanswered_cache_.size() >= 1000) {
-        unanswered_cache_.clear();  // filters are client-controlled: keep the map bounded
-    }
-    unanswered_cache_[key] = cached_body{body, std::chrono::steady_clock::now(), false};
-    return body;
-}
-
 namespace {
 
 core::server_type server_type_of(const http::request& req) {
@@ -144,16 +113,19 @@ std::vector<std::string> types_of(const http::request& req) {
     return questions::requested_question_types(requested, !requested.empty());
 }
 
-// Formats rows, reading the products (pictures) of the types that need them in one query.
-std::string questions_json(const question_services& s, db::connection& conn, core::server_type type,
-                           const std::vector<questions::insight_row>& rows, const std::string& lang) {
+// Barcodes of the rows whose questions show the product's picture.
+std::vector<std::string> barcodes_with_pictures(const std::vector<questions::insight_row>& rows) {
     std::vector<std::string> barcodes;
     for (const auto& row : rows) {
         if (row.type == "category" || row.type == "brand") {
             barcodes.push_back(row.barcode);
         }
     }
-    auto products = questions::load_products(conn, type, barcodes);
+    return barcodes;
+}
+
+std::string questions_json(const question_services& s, const std::vector<questions::insight_row>& rows,
+                           const std::string& lang, const std::map<std::string, questions::product_info>& products) {
     auto messages = s.messages();
     questions::format_context ctx{*messages, s.taxonomies(), s.logos(), s.images_url(), s.tld()};
     std::string out = "[";
@@ -165,6 +137,61 @@ std::string questions_json(const question_services& s, db::connection& conn, cor
     }
     out += ']';
     return out;
+}
+
+// Formats rows, reading the products (pictures) of the types that need them in one query.
+std::string questions_json(const question_services& s, db::connection& conn, core::server_type type,
+                           const std::vector<questions::insight_row>& rows, const std::string& lang) {
+    return questions_json(s, rows, lang, questions::load_products(conn, type, barcodes_with_pictures(rows)));
+}
+
+std::string listing_body(long long count, const std::string& questions_array, bool empty) {
+    return "{\"count\":" + std::to_string(count) + ",\"questions\":" + questions_array + ",\"status\":\"" +
+           (empty ? "no_questions" : "found") + "\"}";
+}
+
+// Every field of the filter but the voter: the key of the shared pools.
+std::string filter_key(const questions::question_filter& f) {
+    hot_listing::key_builder key;
+    key.text(core::to_string(f.server_type)).list(f.types).optional(f.value_tag).optional(f.predictor);
+    key.list(f.brands).list(f.countries).list(f.campaigns).text(f.include_reserved ? "r1" : "r0");
+    key.text(f.with_image ? (*f.with_image ? "i1" : "i0") : "i-");
+    return key.str();
+}
+
+// A random or popularity page of questions from the shared pool (hot_listing.hpp); nullopt when the pool
+// cannot answer it (deep page, heavy voter, undecidable count).
+std::optional<std::string> page_from_pool(question_services& s, db::connection& conn,
+                                          const questions::question_filter& f, questions::question_order order,
+                                          int count, long long offset, const std::string& lang) {
+    if (offset + count > hot_listing::pool_rows || !f.exclude_voted) {
+        return std::nullopt;
+    }
+    auto votes = hot_listing::caller_votes(conn, f.exclude_voted->username, f.exclude_voted->device_id);
+    if (!votes) {
+        return std::nullopt;
+    }
+    questions::question_filter shared = f;
+    shared.exclude_voted.reset();
+    auto& pools = order == questions::question_order::random ? s.random_pools : s.popular_pools;
+    auto pool = pools.get(filter_key(shared), [&] {
+        question_pool p;
+        p.listing.rows = questions::list_questions(conn, shared, order, hot_listing::pool_rows, 0);
+        p.listing.matches = questions::count_questions(conn, shared, hot_listing::match_count_cap);
+        p.products = questions::load_products(conn, shared.server_type, barcodes_with_pictures(p.listing.rows));
+        return p;
+    });
+    std::vector<questions::insight_row> rows;
+    if (order == questions::question_order::random) {
+        rows = hot_listing::pick_random(pool->listing, *votes, count);
+    } else if (!hot_listing::page_of(pool->listing, *votes, offset, count, rows)) {
+        return std::nullopt;
+    }
+    long long total = 0;
+    if (!hot_listing::capped_count(pool->listing, *votes, total)) {
+        return std::nullopt;
+    }
+    return listing_body(total, questions_json(s, rows, lang, pool->products), rows.empty());
 }
 
 http::response product_questions(const question_services& s, const http::request& req) {
@@ -181,7 +208,7 @@ http::response product_questions(const question_services& s, const http::request
     return http::response::json(std::move(body));
 }
 
-http::response list_questions(const question_services& s, const http::request& req,
+http::response list_questions(question_services& s, const http::request& req,
                               std::optional<questions::question_order> fixed_order) {
     questions::question_order order = questions::question_order::popularity;
     if (fixed_order) {
@@ -213,12 +240,15 @@ http::response list_questions(const question_services& s, const http::request& r
 
     auto conn = s.pool().acquire(req.deadline);
     const long long offset = order == questions::question_order::random ? 0 : (page - 1) * count;
+    if (order != questions::question_order::confidence) {
+        if (auto body = page_from_pool(s, *conn, f, order, count, offset, lang)) {
+            return http::response::json(std::move(*body));
+        }
+    }
     auto rows = questions::list_questions(*conn, f, order, count, offset);
-    const long long total = questions::count_questions(*conn, f, 100);
-    std::string body = "{\"count\":" + std::to_string(total) +
-                       ",\"questions\":" + questions_json(s, *conn, f.server_type, rows, lang) + ",\"status\":\"" +
-                       (rows.empty() ? "no_questions" : "found") + "\"}";
-    return http::response::json(std::move(body));
+    const long long total = questions::count_questions(*conn, f, hot_listing::count_cap);
+    return http::response::json(
+        listing_body(total, questions_json(s, *conn, f.server_type, rows, lang), rows.empty()));
 }
 
 http::response unanswered(question_services& s, const http::request& req) {
@@ -245,7 +275,7 @@ http::response unanswered(question_services& s, const http::request& req) {
     for (const auto& c : f.campaigns) {
         key += part(c);
     }
-    return http::response::json(s.cached_unanswered(key, [&] {
+    return http::response::json(*s.unanswered_bodies.get(key, [&] {
         auto conn = s.pool().acquire(req.deadline);
         auto result = questions::unanswered_questions(*conn, f, count, (page - 1) * count);
         std::string body = "{\"count\":" + std::to_string(result.total) + ",\"questions\":[";

@@ -170,6 +170,20 @@ std::vector<insight> random_insights(db::connection& conn, const insight_filter&
     return out;
 }
 
+std::vector<std::string> voted_insight_ids(db::connection& conn, const std::optional<std::string>& username,
+                                           const std::string& device_id, int limit) {
+    auto r = username ? conn.exec_prepared("SELECT insight_id::text FROM annotation_vote WHERE username = $1 LIMIT $2",
+                                           {*username, limit})
+                      : conn.exec_prepared("SELECT insight_id::text FROM annotation_vote WHERE device_id = $1 LIMIT $2",
+                                           {device_id, limit});
+    std::vector<std::string> ids;
+    ids.reserve(static_cast<std::size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i) {
+        ids.push_back(r.get_string(i, 0));
+    }
+    return ids;
+}
+
 std::vector<insight> product_open_insights(db::connection& conn, core::server_type type, const std::string& barcode) {
     std::string sql = select_insights() +
                       " WHERE i.server_type = $1 AND i.barcode = $2 AND i.annotation IS NULL"

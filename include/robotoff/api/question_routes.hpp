@@ -7,11 +7,14 @@
 // Handlers block (DB) and run on the handler pool. Everything is read-only after start-up except the message
 // catalog, which reload_messages() swaps under a mutex (SIGHUP, questions.md §5).
 
+#include "robotoff/api/hot_listing.hpp"
 #include "robotoff/core/config.hpp"
+#include "robotoff/core/shared_cache.hpp"
 #include "robotoff/db/pool.hpp"
 #include "robotoff/http/router.hpp"
 #include "robotoff/questions/catalog.hpp"
 #include "robotoff/questions/questions.hpp"
+#include "robotoff/questions/store.hpp"
 #include "robotoff/taxonomy/taxonomy.hpp"
 
 #include <chrono>
@@ -22,6 +25,13 @@
 #include <string>
 
 namespace robotoff::api {
+
+// A hot listing's rows with the products their questions show (category and brand questions carry the
+// product's picture).
+struct question_pool {
+    hot_listing::pool<questions::insight_row> listing;
+    std::map<std::string, questions::product_info> products;
+};
 
 class question_services {
 public:
@@ -40,11 +50,13 @@ public:
     // Re-reads embedded + i18n.dir PO files; keeps the old catalog and rethrows if one is malformed.
     void reload_messages();
 
-    // /questions/unanswered groups every open insight of the filter (seconds at 10M insights), so its bodies
-    // are cached per filter for `unanswered_ttl`. An expired entry is recomputed by one request while the
-    // others keep serving the previous body. Thread-safe; the map is bounded.
-    std::string cached_unanswered(const std::string& key, const std::function<std::string()>& compute);
-    std::chrono::milliseconds unanswered_ttl{std::chrono::seconds(60)};
+    // /questions/unanswered groups every open insight of the filter (seconds at 10M insights): its bodies are
+    // cached per filter for a minute (one request recomputes an expired one, the others serve the old one).
+    core::shared_cache<std::string> unanswered_bodies{std::chrono::seconds(60)};
+    // The hot listings (/questions/random, /questions?order_by=popularity): rows and their products per
+    // filter, before the caller's vote exclusion, at most a second old.
+    core::shared_cache<question_pool> random_pools{std::chrono::seconds(1)};
+    core::shared_cache<question_pool> popular_pools{std::chrono::seconds(1)};
 
 private:
     db::pool& pool_;
@@ -56,13 +68,6 @@ private:
     std::string i18n_dir_;
     mutable std::mutex mutex_;
     std::shared_ptr<const questions::catalog> messages_;
-    struct cached_body {
-        std::string body;
-        std::chrono::steady_clock::time_point at;
-        bool refreshing = false;
-    };
-    std::mutex cache_mutex_;
-    std::map<std::string, cached_body> unanswered_cache_;
 };
 
 // GET /api/v1/questions/{barcode}, /api/v1/questions, /questions/random, /questions/popular,

@@ -39,6 +39,10 @@ long long count_insights(db::connection& conn, const insight_filter& filter, lon
 // `count` random rows of the filter (random_key walk with wrap-around), weighted towards voted ones.
 std::vector<insight> random_insights(db::connection& conn, const insight_filter& filter, int count);
 
+// Ids of the insights a voter voted on (by username when given, else by device id), at most `limit`.
+std::vector<std::string> voted_insight_ids(db::connection& conn, const std::optional<std::string>& username,
+                                           const std::string& device_id, int limit);
+
 // Open insights of one product, ordered by type then timestamp desc (api.md §4.1).
 std::vector<insight> product_open_insights(db::connection& conn, core::server_type type, const std::string& barcode);
 
