@@ -84,6 +84,15 @@ http::response map_errors(std::exception_ptr error, const http::request& req) {
     return r;
 }
 
+application::signal_mask::signal_mask() {
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    all = stop;
+    sigaddset(&all, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &all, nullptr);
+}
+
 application::application(const core::config& cfg)
     : cfg_(cfg),
       pool_(pool_settings_from(cfg)),
@@ -198,6 +207,24 @@ void application::build_routes() {
                                           &ocr_services_});
 }
 
+void application::reload() {
+    // Only the question message catalogs are reloaded: question_services swaps them as a shared_ptr under a
+    // mutex, so a request keeps the catalog it started with. The extraction rules (data.dir keyword lists)
+    // are not: jobs::service owns them through a unique_ptr whose raw pointer the task environment and the
+    // OCR routes hold for the life of the process, so there is nothing to swap atomically; new lists need a
+    // restart. Taxonomies are refreshed by the download_taxonomies job.
+    sd_notify(0, "RELOADING=1");
+    try {
+        question_services_.reload_messages();
+        core::log::info("app.reloaded", {{"signal", "SIGHUP"},
+                                         {"languages", question_services_.messages()->languages().size()},
+                                         {"not_reloaded", "extraction_rules"}});
+    } catch (const std::exception& e) {
+        core::log::error("app.reload_failed", {{"signal", "SIGHUP"}, {"error", e.what()}});
+    }
+    sd_notify(0, "READY=1");
+}
+
 bool application::wait_for_database(const sigset_t& signals) {
     auto delay = std::chrono::milliseconds(500);
     for (int attempt = 1;; ++attempt) {
@@ -228,12 +255,11 @@ bool application::wait_for_database(const sigset_t& signals) {
 }
 
 int application::run() {
-    // Signals are handled synchronously by this thread; every thread created from here on inherits the mask.
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGTERM);
-    sigaddset(&signals, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    // Signals are handled synchronously by this thread; every thread has them blocked (signal_mask). SIGHUP
+    // is only waited for once serving: one arriving earlier stays pending and is handled after READY=1; one
+    // arriving during shutdown is ignored.
+    const sigset_t& stop_signals = signals_.stop;
+    const sigset_t& signals = signals_.all;
 
     http::server_settings http_settings;
     http::parse_listen_address(cfg_.get_string("http.listen"), http_settings);
@@ -263,7 +289,7 @@ int application::run() {
     core::log::info("http.listening", {{"address", http_settings.host}, {"port", server_->port()}});
 
     try {
-        if (!wait_for_database(signals)) {
+        if (!wait_for_database(stop_signals)) {
             server_->stop(std::chrono::milliseconds(0));
             return 1;
         }
@@ -276,12 +302,16 @@ int application::run() {
     sd_notify(0, "READY=1");
     core::log::info("startup.ready", {{"port", server_->port()}});
 
-    // Wait for a termination signal, pinging the systemd watchdog at half its period.
+    // Wait for a termination signal, reloading on SIGHUP and pinging the systemd watchdog at half its period
+    // (also after a reload, so that frequent SIGHUPs cannot starve it).
     uint64_t watchdog_usec = 0;
     const bool watchdog = sd_watchdog_enabled(0, &watchdog_usec) > 0;
     const auto tick = watchdog ? std::chrono::milliseconds(watchdog_usec / 2000) : std::chrono::milliseconds(60000);
     int sig = 0;
-    while ((sig = wait_signal(signals, tick)) == 0) {
+    while ((sig = wait_signal(signals, tick)) == 0 || sig == SIGHUP) {
+        if (sig == SIGHUP) {
+            reload();
+        }
         if (watchdog) {
             sd_notify(0, "WATCHDOG=1");
         }
@@ -290,9 +320,9 @@ int application::run() {
     sd_notify(0, "STOPPING=1");
     core::log::info("shutdown.started", {{"signal", sig}});
     // A second signal during shutdown exits at once.
-    std::thread second_signal([signals] {
+    std::thread second_signal([stop_signals = signals_.stop] {
         int s = 0;
-        sigwait(&signals, &s);
+        sigwait(&stop_signals, &s);
         core::log::warning("shutdown.forced", {{"signal", s}});
         std::_Exit(1);
     });

@@ -4,7 +4,8 @@
 //
 // Start-up: settings -> metrics -> DB pool -> handler pool -> routes -> HTTP listener (status answers at once;
 // health reports the database) -> wait for the database with back-off and check the schema (behind -> exit 1)
-// -> READY=1. Shutdown on SIGTERM/SIGINT: STOPPING=1 -> stop accepting -> drain in-flight requests within
+// -> READY=1. SIGHUP while serving reloads the question message catalogs (see reload()) and keeps serving.
+// Shutdown on SIGTERM/SIGINT: STOPPING=1 -> stop accepting -> drain in-flight requests within
 // http.shutdown_grace_ms -> stop handler pool -> close the pool -> exit 0. A second signal exits at once.
 // Threads: main thread (signals, systemd watchdog), HTTP I/O threads, handler pool threads.
 
@@ -24,6 +25,7 @@
 #include "robotoff/http/router.hpp"
 #include "robotoff/http/server.hpp"
 
+#include <csignal>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,7 +47,20 @@ private:
     // Local OCR, extraction rules and downloads for the OCR routes (shared with the job system).
     void configure_ocr_routes();
     bool wait_for_database(const sigset_t& signals);
+    // SIGHUP: reloads what can be swapped under running requests. Blocks (file I/O) on the main thread; a
+    // failed reload is logged and the previous data stays in use.
+    void reload();
 
+    // Blocks SIGTERM, SIGINT and SIGHUP in the constructing (main) thread before any member starts a thread:
+    // threads inherit the mask, so only run()'s sigtimedwait receives them. A thread that left them unblocked
+    // would take the default action whenever the main thread is not waiting (reloading, or not yet in its
+    // loop), and the process would die. Declared first. A signal during construction stays pending for run().
+    struct signal_mask {
+        signal_mask();
+        sigset_t stop;  // SIGTERM, SIGINT: shut down
+        sigset_t all;   // stop + SIGHUP (reload)
+    };
+    signal_mask signals_;
     const core::config& cfg_;
     core::metrics_registry metrics_;
     db::pool pool_;

@@ -5,6 +5,8 @@
 #include <catch2/catch.hpp>
 
 #include <csignal>
+#include <filesystem>
+#include <fstream>
 #include <map>
 
 using namespace robotoff::testing;
@@ -17,6 +19,49 @@ double metric_value(const std::string& text, const std::string& series) {
         return 0;
     }
     return std::stod(text.substr(at + series.size() + 1));
+}
+
+// The lines of a daemon log carrying `event=<event>`, in order.
+std::vector<std::string> log_lines(const std::string& log, const std::string& event) {
+    std::vector<std::string> lines;
+    std::size_t start = 0;
+    while (start < log.size()) {
+        auto end = log.find('\n', start);
+        if (end == std::string::npos) {
+            end = log.size();
+        }
+        const auto line = log.substr(start, end - start);
+        if (line.find("event=" + event + " ") != std::string::npos || line.ends_with("event=" + event)) {
+            lines.push_back(line);
+        }
+        start = end + 1;
+    }
+    return lines;
+}
+
+// The unquoted value of ` key=` on a log line, or "" if absent.
+std::string log_field(const std::string& line, const std::string& key) {
+    const auto at = line.find(" " + key + "=");
+    if (at == std::string::npos) {
+        return {};
+    }
+    const auto begin = at + key.size() + 2;
+    return line.substr(begin, line.find(' ', begin) - begin);
+}
+
+void write_file(const std::string& path, const std::string& text) {
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+}
+
+// The question text of the only question of product 3017620425035 in `lang`.
+std::string weight_question(std::uint16_t port, const std::string& lang) {
+    const auto r = http_get(port, "/api/v1/questions/3017620425035?insight_types=product_weight&lang=" + lang);
+    INFO(r.body);
+    REQUIRE(r.status == 200);
+    const auto doc = robotoff::core::parse_json(r.body);
+    REQUIRE(doc["questions"].Size() == 1);
+    return doc["questions"][0]["question"].GetString();
 }
 
 }  // namespace
@@ -103,6 +148,59 @@ TEST_CASE("operations routes, errors and CORS over HTTP", "[integration][foundat
     daemon->signal(SIGTERM);
     CHECK(daemon->wait_exit() == 0);
     CHECK(daemon->stderr_text().find("event=shutdown.done") != std::string::npos);
+}
+
+TEST_CASE("SIGHUP reloads the question catalogs and the daemon keeps serving", "[integration][foundation]") {
+    temp_database tdb;
+    {
+        auto conn = tdb.connect();
+        conn->exec("INSERT INTO product (barcode, product_name, lang, source) VALUES "
+                   "('3017620425035', 'Nutella', 'fr', 'dump')");
+        conn->exec("INSERT INTO product_insight (barcode, type, timestamp, value, predictor) VALUES "
+                   "('3017620425035', 'product_weight', now(), '750 g', 'regex')");
+    }
+    const std::string i18n = make_temp_dir();
+    const std::string po = i18n + "/zz/LC_MESSAGES/robotoff.po";
+    auto daemon = start_daemon(tdb.url(), {"--i18n.dir=" + i18n});
+    const auto port = daemon->port();
+    const auto ready = log_lines(daemon->stderr_text(), "questions.ready");
+    REQUIRE_FALSE(ready.empty());
+    const int languages = std::stoi(log_field(ready.front(), "languages"));
+    const std::string english = "Does this weight match the weight displayed on the product?";
+    CHECK(weight_question(port, "zz") == english);
+
+    // A language dropped into i18n.dir is served after SIGHUP, without a restart.
+    write_file(po, "msgid \"" + english + "\"\nmsgstr \"Zz weight?\"\n");
+    daemon->signal(SIGHUP);
+    REQUIRE(daemon->wait_for_log("event=app.reloaded", std::chrono::seconds(10)));
+    auto reloaded = log_lines(daemon->stderr_text(), "app.reloaded");
+    REQUIRE(reloaded.size() == 1);
+    CHECK(log_field(reloaded[0], "languages") == std::to_string(languages + 1));
+    CHECK(daemon->running());
+    CHECK(http_get(port, "/api/v1/status").status == 200);
+    CHECK(weight_question(port, "zz") == "Zz weight?");
+
+    // A burst: signals arriving while the daemon reloads wait for the next reload instead of killing it.
+    for (int i = 0; i < 50; ++i) {
+        daemon->signal(SIGHUP);
+    }
+    CHECK(eventually([&] { return log_lines(daemon->stderr_text(), "app.reloaded").size() >= 2; }));
+    CHECK(daemon->running());
+    CHECK(http_get(port, "/api/v1/status").status == 200);
+
+    // A malformed PO file: logged, the previous catalogs stay in use, the daemon keeps serving.
+    write_file(po, "msgid no quotes\n");
+    daemon->signal(SIGHUP);
+    REQUIRE(daemon->wait_for_log("event=app.reload_failed", std::chrono::seconds(10)));
+    CHECK(daemon->running());
+    CHECK(http_get(port, "/api/v1/status").status == 200);
+    CHECK(weight_question(port, "zz") == "Zz weight?");
+
+    daemon->signal(SIGTERM);
+    CHECK(daemon->wait_exit() == 0);
+    const auto log = daemon->stderr_text();
+    CHECK(log.find("event=shutdown.done") != std::string::npos);
+    std::filesystem::remove_all(i18n);
 }
 
 TEST_CASE("health turns 503 while PostgreSQL is unreachable and heals without restart", "[integration][foundation]") {
