@@ -116,7 +116,8 @@ bench_route() {
     local name=$1 script=$2 path=$3
     curl -s "$base$path" >"$tmp/sample.json"
     head -c 300 "$tmp/sample.json"; echo
-    wrk -t2 -c"$connections" -d3s -s "$script" "$base$path" >/dev/null 2>&1 || true
+    # Warm-up at 64 connections: the fresh PostgreSQL backends page-fault the shared buffers they touch first.
+    wrk -t2 -c64 -d10s -s "$script" "$base$path" >/dev/null 2>&1 || true
     for c in 1 "$connections" 64; do
         echo "== $name: wrk -c$c -d${duration}s =="
         local threads=$(( c < 2 ? c : 2 ))

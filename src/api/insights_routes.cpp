@@ -26,6 +26,14 @@ insight_services::insight_services(const core::config& config, db::pool& db_pool
         static_cast<int>(cfg.get_int("insights.automatic_processing_wait_min"));
 }
 
+void insight_services::listings_changed() {
+    random_pools.expire_all();
+    popular_pools.expire_all();
+    if (after_decision) {
+        after_decision();
+    }
+}
+
 namespace {
 
 using detail::barcode_param;

@@ -11,6 +11,12 @@
 namespace robotoff::api::detail {
 namespace {
 
+// The status codes of an annotation that closed the insight (api.md §5.3).
+bool decided(int status_code) {
+    return status_code == 1 || status_code == 2 || status_code == 3 || status_code == 4 || status_code == 8 ||
+           status_code == 12;
+}
+
 http::response annotate(insight_services& s, const http::request& req) {
     insights::annotate_request a;
     auto id = req.params.get_uuid("insight_id");
@@ -48,6 +54,9 @@ http::response annotate(insight_services& s, const http::request& req) {
     }
     auto conn = s.pool.acquire(req.deadline);
     auto result = insights::annotate(*conn, a, s.writer);
+    if (decided(result.status_code)) {
+        s.listings_changed();
+    }
     std::string body = "{\"status_code\":" + std::to_string(result.status_code) + ",\"status\":";
     core::append_json_string(body, result.status);
     body += ",\"description\":";

@@ -118,6 +118,11 @@ application::application(const core::config& cfg)
     job_options.refreshable_taxonomies = taxonomies_.get();  // download_taxonomies swaps into the shared set
     jobs_ = std::make_unique<jobs::service>(cfg, pool_, metrics_, clock_, job_options);
     insight_services_.writer = &jobs_->writer();
+    // A decision taken on this node leaves its cached question listings at their next read (hot_listing.hpp).
+    insight_services_.after_decision = [this] {
+        question_services_.random_pools.expire_all();
+        question_services_.popular_pools.expire_all();
+    };
     configure_ocr_routes();
     predict_services_.spellchecker = &jobs_->spellchecker();
     webhook_services_ = std::make_unique<api::webhook_services>(

@@ -288,9 +288,15 @@ TEST_CASE("POST /api/v1/insights/annotate: checks, votes, decisions", "[integrat
     CHECK(conn->exec("SELECT annotation IS NULL, n_votes FROM product_insight WHERE id = $1::uuid", {id(1)})
               .get_bool(0, 0));
 
-    // Authenticated "no": decided at once, no write needed.
+    // Authenticated "no": decided at once, no write needed; it leaves the cached popularity listing at once.
+    auto open_by_popularity = [&] {
+        auto listed = ids(json(http_get(s.port(), "/api/v1/insights?order_by=popularity&annotated=false"))["insights"]);
+        return std::set<std::string>(listed.begin(), listed.end());
+    };
+    CHECK(open_by_popularity().contains(id(3)));
     auto no = json(post("insight_id=" + id(3) + "&annotation=0", {{"Authorization", "Basic YWxpY2U6cHc="}}));
     CHECK(no["status"] == "saved");
+    CHECK_FALSE(open_by_popularity().contains(id(3)));
     CHECK(conn->exec("SELECT username FROM product_insight WHERE id = $1::uuid", {id(3)}).get_string(0, 0) == "alice");
     // update=false: the decision is stored, nothing is sent.
     auto session = json(post("insight_id=" + id(2) + "&annotation=1&update=false",

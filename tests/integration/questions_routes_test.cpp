@@ -322,6 +322,21 @@ TEST_CASE("count is capped at 100", "[integration]") {
     conn->exec("DELETE FROM product_insight WHERE value_tag = 'en:bulk'");
 }
 
+TEST_CASE("a decided insight leaves the (cached) question listings at once", "[integration]") {
+    auto& f = shared_fixture();
+    auto conn = f.tdb.connect();
+    conn->exec("INSERT INTO product_insight (id, barcode, type, timestamp, value_tag, countries) "
+               "VALUES ($1::uuid, '3017620425035', 'label', now(), 'en:decided', '[\"en:portugal\"]')",
+               {id_of(90)});
+    auto listed = [&] { return ids(json(http_get(f.port, "/api/v1/questions?countries=pt&device_id=d-decide"))); };
+    CHECK(listed() == std::vector<std::string>{id_of(90)});
+    auto r = http_post_form(f.port, "/api/v1/insights/annotate", "insight_id=" + id_of(90) + "&annotation=0",
+                            {{"Authorization", "Basic YWxpY2U6c2VjcmV0"}});
+    CHECK(json(r)["status"] == "saved");
+    CHECK(listed().empty());
+    conn->exec("DELETE FROM product_insight WHERE id = $1::uuid", {id_of(90)});
+}
+
 TEST_CASE("annotation page: HTML, assets, UI strings, product name", "[integration]") {
     auto& f = shared_fixture();
     auto page = http_get(f.port, "/");

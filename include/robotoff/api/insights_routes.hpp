@@ -19,6 +19,7 @@
 #include "robotoff/taxonomy/taxonomy.hpp"
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -41,6 +42,10 @@ struct insight_services {
     // caller's vote exclusion, at most a second old (see hot_listing.hpp).
     core::shared_cache<hot_listing::pool<insights::insight>> random_pools{std::chrono::seconds(1)};
     core::shared_cache<hot_listing::pool<insights::insight>> popular_pools{std::chrono::seconds(1)};
+    // Runs after an annotation decided an insight, so that the hot listings of this node drop it at their
+    // next read instead of up to a second later. The composition root adds the question pools to it.
+    std::function<void()> after_decision;
+    void listings_changed();
 };
 
 void add_insight_routes(http::router& router, insight_services& services);
