@@ -174,24 +174,37 @@ std::optional<std::string> page_from_pool(question_services& s, db::connection& 
     questions::question_filter shared = f;
     shared.exclude_voted.reset();
     auto& pools = order == questions::question_order::random ? s.random_pools : s.popular_pools;
-    auto pool = pools.get(filter_key(shared), [&] {
+    auto pool = pools.get(hot_listing::key_builder().text(filter_key(shared)).text(lang).str(), [&] {
+        const auto rows = questions::list_questions(conn, shared, order, hot_listing::pool_rows, 0);
+        const auto products = questions::load_products(conn, shared.server_type, barcodes_with_pictures(rows));
+        const auto messages = s.messages();
+        const questions::format_context ctx{*messages, s.taxonomies(), s.logos(), s.images_url(), s.tld()};
         question_pool p;
-        p.listing.rows = questions::list_questions(conn, shared, order, hot_listing::pool_rows, 0);
-        p.listing.matches = questions::count_questions(conn, shared, hot_listing::match_count_cap);
-        p.products = questions::load_products(conn, shared.server_type, barcodes_with_pictures(p.listing.rows));
+        p.matches = questions::count_questions(conn, shared, hot_listing::match_count_cap);
+        for (const auto& row : rows) {
+            auto it = products.find(row.barcode);
+            auto q = questions::format_question(row, lang, ctx, it == products.end() ? nullptr : &it->second);
+            p.rows.push_back({row.id, row.n_votes, questions::to_json(q)});
+        }
         return p;
     });
-    std::vector<questions::insight_row> rows;
+    std::vector<formatted_question> picked;
     if (order == questions::question_order::random) {
-        rows = hot_listing::pick_random(pool->listing, *votes, count);
-    } else if (!hot_listing::page_of(pool->listing, *votes, offset, count, rows)) {
+        picked = hot_listing::pick_random(*pool, *votes, count);
+    } else if (!hot_listing::page_of(*pool, *votes, offset, count, picked)) {
         return std::nullopt;
     }
     long long total = 0;
-    if (!hot_listing::capped_count(pool->listing, *votes, total)) {
+    if (!hot_listing::capped_count(*pool, *votes, total)) {
         return std::nullopt;
     }
-    return listing_body(total, questions_json(s, rows, lang, pool->products), rows.empty());
+    std::string array = "[";
+    for (const auto& q : picked) {
+        array += array.size() > 1 ? "," : "";
+        array += q.json;
+    }
+    array += ']';
+    return listing_body(total, array, picked.empty());
 }
 
 http::response product_questions(const question_services& s, const http::request& req) {

@@ -19,7 +19,7 @@ namespace robotoff::products {
 namespace {
 
 constexpr const char* create_staging_sql =
-    "CREATE TEMP TABLE IF NOT EXISTS product_import_batch (LIKE product INCLUDING DEFAULTS) "
+    "CREATE TEMP TABLE IF NOT EXISTS product_import_batch (LIKE product INCLUDING DEFAULTS INCLUDING COMPRESSION) "
     "ON COMMIT DELETE ROWS";
 
 // The same columns, in the order append_row writes them.

@@ -26,12 +26,14 @@
 
 namespace robotoff::api {
 
-// A hot listing's rows with the products their questions show (category and brand questions carry the
-// product's picture).
-struct question_pool {
-    hot_listing::pool<questions::insight_row> listing;
-    std::map<std::string, questions::product_info> products;
+// One question of a hot listing, formatted once for the pool's language (formatting 25 questions with their
+// taxonomy names and pictures cost more CPU than the rest of the request).
+struct formatted_question {
+    std::string id;  // insight id
+    int n_votes = 0;
+    std::string json;
 };
+using question_pool = hot_listing::pool<formatted_question>;
 
 class question_services {
 public:
@@ -53,8 +55,8 @@ public:
     // /questions/unanswered groups every open insight of the filter (seconds at 10M insights): its bodies are
     // cached per filter for a minute (one request recomputes an expired one, the others serve the old one).
     core::shared_cache<std::string> unanswered_bodies{std::chrono::seconds(60)};
-    // The hot listings (/questions/random, /questions?order_by=popularity): rows and their products per
-    // filter, before the caller's vote exclusion, at most a second old.
+    // The hot listings (/questions/random, /questions?order_by=popularity): formatted questions per filter and
+    // language, before the caller's vote exclusion, at most a second old.
     core::shared_cache<question_pool> random_pools{std::chrono::seconds(1)};
     core::shared_cache<question_pool> popular_pools{std::chrono::seconds(1)};
 
