@@ -154,7 +154,8 @@ std::optional<std::string> popular_page_from_pool(insight_services& s, db::conne
     });
     std::vector<insights::insight> items;
     long long total = 0;
-    if (!hot_listing::page_of(*pool, *votes, offset, count, items) || !hot_listing::capped_count(*pool, *votes, total)) {
+    if (!hot_listing::page_of(*pool, *votes, offset, count, items) ||
+        !hot_listing::capped_count(*pool, *votes, total)) {
         return std::nullopt;
     }
     return listing_body(total, items);

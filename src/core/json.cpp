@@ -37,6 +37,16 @@ void append_json_string(std::string& out, std::string_view text) {
     out.append(buffer.GetString(), buffer.GetSize());
 }
 
+void append_json_member(std::string& out, std::string_view key, std::string_view raw_value, bool& first) {
+    if (!first) {
+        out += ',';
+    }
+    first = false;
+    append_json_string(out, key);
+    out += ':';
+    out += raw_value;
+}
+
 const rapidjson::Value* get_member(const rapidjson::Value& object, const char* key) {
     if (!object.IsObject()) {
         return nullptr;

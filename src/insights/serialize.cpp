@@ -60,16 +60,6 @@ void emit(std::string& out, const char* key, const std::optional<std::string>& v
     }
 }
 
-void emit_raw(std::string& out, const char* key, std::string_view raw, bool& first) {
-    if (!first) {
-        out += ',';
-    }
-    first = false;
-    core::append_json_string(out, key);
-    out += ':';
-    out += raw;
-}
-
 std::string opt_int(const std::optional<int>& v) { return v ? std::to_string(*v) : "null"; }
 
 // (field value as JSON text, is_string) for every field, in order; shared by JSON and CSV.
@@ -157,19 +147,19 @@ std::string insight_json(const insight& x) {
 void append_prediction_json(std::string& out, const prediction& p) {
     bool first = true;
     out += '{';
-    emit_raw(out, "id", p.id > 0 ? std::to_string(p.id) : std::string("null"), first);
+    core::append_json_member(out, "id", p.id > 0 ? std::to_string(p.id) : std::string("null"), first);
     emit(out, "barcode", p.barcode, first);
     emit(out, "type", p.type, first);
-    emit_raw(out, "data", p.data.empty() ? std::string("{}") : p.data, first);
+    core::append_json_member(out, "data", p.data.empty() ? std::string("{}") : p.data, first);
     emit(out, "timestamp", p.timestamp.empty() ? std::nullopt : std::optional<std::string>(p.timestamp), first);
     emit(out, "value_tag", p.value_tag, first);
     emit(out, "value", p.value, first);
     emit(out, "source_image", p.source_image, first);
-    emit_raw(out, "automatic_processing",
+    core::append_json_member(out, "automatic_processing",
              p.automatic_processing ? (*p.automatic_processing ? "true" : "false") : "null", first);
     emit(out, "predictor", p.predictor, first);
     emit(out, "predictor_version", p.predictor_version, first);
-    emit_raw(out, "confidence", p.confidence ? number(*p.confidence) : std::string("null"), first);
+    core::append_json_member(out, "confidence", p.confidence ? number(*p.confidence) : std::string("null"), first);
     emit(out, "server_type", std::string(core::to_string(p.server_type)), first);
     out += '}';
 }

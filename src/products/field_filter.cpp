@@ -73,13 +73,7 @@ bool field_filter::filter(std::string& line, std::string& out) {
         if (raw_json_of(value, raw)) {
             return false;
         }
-        if (!first) {
-            out += ',';
-        }
-        first = false;
-        core::append_json_string(out, key);
-        out += ':';
-        out += raw;
+        core::append_json_member(out, key, raw, first);
     }
     out += '}';
     // Past the object, the document must be over: `{...} {...}` is not one product.

@@ -31,6 +31,9 @@ std::string to_json(const rapidjson::Value& value);
 
 // Appends a JSON string literal (quoted and escaped) to `out`.
 void append_json_string(std::string& out, std::string_view text);
+// Appends `"key":raw_value` to an object being written, with a comma before it unless `first` (then cleared).
+// `raw_value` is JSON text already.
+void append_json_member(std::string& out, std::string_view key, std::string_view raw_value, bool& first);
 
 // Small accessors returning nullopt when the member is absent or has another type.
 std::optional<std::string_view> get_string(const rapidjson::Value& object, const char* key);
