@@ -30,6 +30,9 @@ constexpr int count_cap = 100;            // the `count` field is capped at 100 
 constexpr int max_votes_read = 1000;      // votes of one caller read per request
 // Matches are counted up to this: beyond it, count_cap matches remain whatever the caller voted on.
 constexpr long long match_count_cap = count_cap + max_votes_read;
+// Filters (and languages) with a pool at once, per listing: a pool holds up to ~300 KB, and filters come from
+// clients, so this bounds each listing's memory to ~80 MB.
+constexpr std::size_t max_pools = 256;
 
 template <typename Row>
 struct pool {

@@ -40,8 +40,9 @@ struct insight_services {
     core::shared_cache<long long> random_counts{std::chrono::seconds(60)};
     // The hot listings (/insights/random, /insights?order_by=popularity): rows per filter, before the
     // caller's vote exclusion, at most a second old (see hot_listing.hpp).
-    core::shared_cache<hot_listing::pool<insights::insight>> random_pools{std::chrono::seconds(1)};
-    core::shared_cache<hot_listing::pool<insights::insight>> popular_pools{std::chrono::seconds(1)};
+    using insight_pools = core::shared_cache<hot_listing::pool<insights::insight>>;
+    insight_pools random_pools{std::chrono::seconds(1), hot_listing::max_pools};
+    insight_pools popular_pools{std::chrono::seconds(1), hot_listing::max_pools};
     // Runs after an annotation decided an insight, so that the hot listings of this node drop it at their
     // next read instead of up to a second later. The composition root adds the question pools to it.
     std::function<void()> after_decision;

@@ -54,11 +54,11 @@ public:
 
     // /questions/unanswered groups every open insight of the filter (seconds at 10M insights): its bodies are
     // cached per filter for a minute (one request recomputes an expired one, the others serve the old one).
-    core::shared_cache<std::string> unanswered_bodies{std::chrono::seconds(60)};
+    core::shared_cache<std::string> unanswered_bodies{std::chrono::seconds(60), 1000};
     // The hot listings (/questions/random, /questions?order_by=popularity): formatted questions per filter and
     // language, before the caller's vote exclusion, at most a second old.
-    core::shared_cache<question_pool> random_pools{std::chrono::seconds(1)};
-    core::shared_cache<question_pool> popular_pools{std::chrono::seconds(1)};
+    core::shared_cache<question_pool> random_pools{std::chrono::seconds(1), hot_listing::max_pools};
+    core::shared_cache<question_pool> popular_pools{std::chrono::seconds(1), hot_listing::max_pools};
 
 private:
     db::pool& pool_;
