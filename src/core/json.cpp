@@ -31,10 +31,35 @@ std::string to_json(const rapidjson::Value& value) {
 }
 
 void append_json_string(std::string& out, std::string_view text) {
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-    writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
-    out.append(buffer.GetString(), buffer.GetSize());
+    // The escapes of rapidjson::Writer (quote, backslash, control characters; other bytes as they are),
+    // written straight into `out`: a Writer and its buffer per string were a heap allocation for every
+    // field of every API answer.
+    static constexpr char hex[] = "0123456789ABCDEF";
+    out += '"';
+    std::size_t plain_from = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            continue;
+        }
+        out.append(text, plain_from, i - plain_from);
+        plain_from = i + 1;
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            out += "\\u00";
+            out += hex[c >> 4];
+            out += hex[c & 0xF];
+        }
+    }
+    out.append(text, plain_from);
+    out += '"';
 }
 
 void append_json_member(std::string& out, std::string_view key, std::string_view raw_value, bool& first) {
