@@ -21,9 +21,7 @@ insight_services::insight_services(const core::config& config, db::pool& db_pool
     references = insights::import_references::load(data_dir);
     env.taxonomies = taxonomies;
     env.references = &references;
-    env.settings.product_check = cfg.get_bool("insights.product_check");
-    env.settings.automatic_processing_wait_min =
-        static_cast<int>(cfg.get_int("insights.automatic_processing_wait_min"));
+    env.settings = insights::insight_settings::from_config(cfg);
 }
 
 void insight_services::listings_changed() {

@@ -50,9 +50,7 @@ int run_predict_categories(command_context& ctx) {
     insights::insight_environment env;
     env.taxonomies = taxonomies.get();
     env.references = &references;
-    env.settings.product_check = ctx.cfg.get_bool("insights.product_check");
-    env.settings.automatic_processing_wait_min =
-        static_cast<int>(ctx.cfg.get_int("insights.automatic_processing_wait_min"));
+    env.settings = insights::insight_settings::from_config(ctx.cfg);
 
     const auto settings = pool_settings_from(ctx.cfg);
     db::connection conn(settings.url, settings.statement_timeout_ms, settings.connect_timeout_s,

@@ -7,6 +7,13 @@
 #include <memory>
 
 namespace robotoff::insights {
+
+insight_settings insight_settings::from_config(const core::config& cfg) {
+    insight_settings s;
+    s.product_check = cfg.get_bool("insights.product_check");
+    s.automatic_processing_wait_min = static_cast<int>(cfg.get_int("insights.automatic_processing_wait_min"));
+    return s;
+}
 namespace {
 
 // Snapshot of the taxonomies for one run (kept alive while the context points into it).

@@ -34,9 +34,7 @@ service::service(const core::config& cfg, db::pool& pool, core::metrics_registry
     references_ = insights::import_references::load(data_dir);
     insight_env_.taxonomies = taxonomies;
     insight_env_.references = &references_;
-    insight_env_.settings.product_check = cfg.get_bool("insights.product_check");
-    insight_env_.settings.automatic_processing_wait_min =
-        static_cast<int>(cfg.get_int("insights.automatic_processing_wait_min"));
+    insight_env_.settings = insights::insight_settings::from_config(cfg);
     insight_env_.clock = &clock;
 
     extract::category_resolver resolver;

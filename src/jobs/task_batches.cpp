@@ -45,6 +45,47 @@ long long since_seconds(const job& j) {
     return static_cast<long long>(core::unix_seconds(core::time_point(today - std::chrono::days(1))));
 }
 
+struct batch_counts {
+    long long considered = 0;  // products `predict` looked at
+    long long predicted = 0;   // products with at least one prediction
+};
+
+// The loop of the batch jobs (pipeline.md §8.4): every product of the minified dump with a code, modified since
+// the job's `since`, goes to `predict(product, barcode)`, which returns nullopt to skip it or its predictions;
+// those replace the product's predictions of `scope`. nullopt when there is no dump yet.
+template <typename Predict>
+std::optional<batch_counts> over_recent_dump_products(task_environment& env, const job& j,
+                                                      const insights::prediction_scope& scope, Predict predict) {
+    const std::string path = env.settings.dataset_dir + "/products-min.jsonl.gz";
+    if (!std::filesystem::exists(path)) {
+        return std::nullopt;
+    }
+    const long long since = since_seconds(j);
+    core::line_reader reader(path);
+    std::string line;
+    batch_counts counts;
+    auto conn = env.pool.acquire();
+    while (reader.next(line)) {
+        auto doc = core::try_parse_json(line);
+        if (!doc || !doc->IsObject() || !non_empty(*doc, "code") ||
+            core::get_int(*doc, "last_modified_t").value_or(0) < since) {
+            continue;
+        }
+        const std::string barcode = core::normalize_barcode(*core::get_string(*doc, "code"));
+        std::optional<std::vector<insights::prediction>> preds = predict(*doc, barcode);
+        if (!preds) {
+            continue;
+        }
+        ++counts.considered;
+        counts.predicted += preds->empty() ? 0 : 1;
+        // Validity: the product is in today's dump; the importers use the stored row (imported from it).
+        auto product = products::find_product(*conn, core::server_type::off, barcode);
+        insights::replace_product_predictions(*conn, env.insights, core::server_type::off, barcode, scope, *preds,
+                                              product);
+    }
+    return counts;
+}
+
 }  // namespace
 
 job_outcome run_category_matcher_batch(task_environment& env, const job& j) {
@@ -52,44 +93,26 @@ job_outcome run_category_matcher_batch(task_environment& env, const job& j) {
     if (!m) {
         throw std::runtime_error("the category matcher is not available (no categories taxonomy)");
     }
-    const std::string path = env.settings.dataset_dir + "/products-min.jsonl.gz";
-    if (!std::filesystem::exists(path)) {
+    auto counts = over_recent_dump_products(
+        env, j, matcher_scope(),
+        [&](const rapidjson::Value& p, const std::string& barcode) -> std::optional<std::vector<insights::prediction>> {
+            if (!non_empty(p, "product_name") || non_empty(p, "categories_tags") ||
+                !non_empty(p, "countries_tags") || !non_empty(p, "languages_codes")) {
+                return std::nullopt;
+            }
+            std::vector<insights::prediction> preds;
+            if (auto c = m->predict(p)) {
+                preds.push_back(matcher_prediction(core::server_type::off, barcode, *c));
+            }
+            return preds;
+        });
+    if (!counts) {
         return job_outcome::done("no minified dump yet");
     }
-    const long long since = since_seconds(j);
-    core::line_reader reader(path);
-    std::string line;
-    long long considered = 0;
-    long long predicted = 0;
-    auto conn = env.pool.acquire();
-    while (reader.next(line)) {
-        auto doc = core::try_parse_json(line);
-        if (!doc || !doc->IsObject()) {
-            continue;
-        }
-        const auto& p = *doc;
-        if (!non_empty(p, "code") || !non_empty(p, "product_name") || non_empty(p, "categories_tags") ||
-            !non_empty(p, "countries_tags") || !non_empty(p, "languages_codes")) {
-            continue;
-        }
-        if (core::get_int(p, "last_modified_t").value_or(0) < since) {
-            continue;
-        }
-        ++considered;
-        const std::string barcode = core::normalize_barcode(*core::get_string(p, "code"));
-        std::vector<insights::prediction> preds;
-        if (auto c = m->predict(p)) {
-            preds.push_back(matcher_prediction(core::server_type::off, barcode, *c));
-            ++predicted;
-        }
-        // Validity: the product is in today's dump; the importers use the stored row (imported from it).
-        auto product = products::find_product(*conn, core::server_type::off, barcode);
-        insights::replace_product_predictions(*conn, env.insights, core::server_type::off, barcode, matcher_scope(),
-                                              preds, product);
-    }
-    core::log::info("jobs.category_matcher_batch", {{"job_id", j.id}, {"products", considered}, {"predicted", predicted}});
-    return job_outcome::done(std::to_string(predicted) + " category predictions for " + std::to_string(considered) +
-                             " products");
+    core::log::info("jobs.category_matcher_batch",
+                    {{"job_id", j.id}, {"products", counts->considered}, {"predicted", counts->predicted}});
+    return job_outcome::done(std::to_string(counts->predicted) + " category predictions for " +
+                             std::to_string(counts->considered) + " products");
 }
 
 }  // namespace robotoff::jobs
@@ -136,48 +159,34 @@ job_outcome run_spellcheck_batch(task_environment& env, const job& j) {
     if (!checker) {
         return job_outcome::done("no spellcheck corpus yet");
     }
-    const std::string path = env.settings.dataset_dir + "/products-min.jsonl.gz";
-    if (!std::filesystem::exists(path)) {
+    insights::prediction_scope scope;
+    scope.types = {"ingredient_spellcheck"};
+    scope.predictor = "spellcheck";
+    auto counts = over_recent_dump_products(
+        env, j, scope,
+        [&](const rapidjson::Value& p, const std::string& barcode) -> std::optional<std::vector<insights::prediction>> {
+            std::string lang(core::get_string(p, "lang").value_or(""));
+            if (lang.empty() || !checker->supports(lang)) {
+                return std::nullopt;
+            }
+            std::string field = "ingredients_text_" + lang;
+            std::string text(core::get_string(p, field.c_str()).value_or(""));
+            if (text.empty()) {
+                return std::nullopt;
+            }
+            std::vector<insights::prediction> preds;
+            if (auto pred = spellcheck_prediction(*checker, core::server_type::off, barcode, text, lang, 10.0)) {
+                preds.push_back(std::move(*pred));
+            }
+            return preds;
+        });
+    if (!counts) {
         return job_outcome::done("no minified dump yet");
     }
-    const long long since = since_seconds(j);
-    core::line_reader reader(path);
-    std::string line;
-    long long considered = 0;
-    long long predicted = 0;
-    auto conn = env.pool.acquire();
-    while (reader.next(line)) {
-        auto doc = core::try_parse_json(line);
-        if (!doc || !doc->IsObject() || !non_empty(*doc, "code")) {
-            continue;
-        }
-        std::string lang(core::get_string(*doc, "lang").value_or(""));
-        if (lang.empty() || !checker->supports(lang) ||
-            core::get_int(*doc, "last_modified_t").value_or(0) < since) {
-            continue;
-        }
-        std::string field = "ingredients_text_" + lang;
-        std::string text(core::get_string(*doc, field.c_str()).value_or(""));
-        if (text.empty()) {
-            continue;
-        }
-        ++considered;
-        const std::string barcode = core::normalize_barcode(*core::get_string(*doc, "code"));
-        std::vector<insights::prediction> preds;
-        if (auto p = spellcheck_prediction(*checker, core::server_type::off, barcode, text, lang, 10.0)) {
-            preds.push_back(std::move(*p));
-            ++predicted;
-        }
-        insights::prediction_scope scope;
-        scope.types = {"ingredient_spellcheck"};
-        scope.predictor = "spellcheck";
-        auto product = products::find_product(*conn, core::server_type::off, barcode);
-        insights::replace_product_predictions(*conn, env.insights, core::server_type::off, barcode, scope, preds,
-                                              product);
-    }
-    core::log::info("jobs.spellcheck_batch", {{"job_id", j.id}, {"products", considered}, {"predicted", predicted}});
-    return job_outcome::done(std::to_string(predicted) + " spellcheck predictions for " +
-                             std::to_string(considered) + " products");
+    core::log::info("jobs.spellcheck_batch",
+                    {{"job_id", j.id}, {"products", counts->considered}, {"predicted", counts->predicted}});
+    return job_outcome::done(std::to_string(counts->predicted) + " spellcheck predictions for " +
+                             std::to_string(counts->considered) + " products");
 }
 
 }  // namespace robotoff::jobs

@@ -5,6 +5,7 @@
 // Blocking; each call uses the given connection. The environment is shared read-only (thread-safe).
 
 #include "robotoff/core/clock.hpp"
+#include "robotoff/core/config.hpp"
 #include "robotoff/db/connection.hpp"
 #include "robotoff/insights/references.hpp"
 #include "robotoff/insights/store.hpp"
@@ -20,6 +21,9 @@ namespace robotoff::insights {
 struct insight_settings {
     bool product_check = true;                 // insights.product_check
     int automatic_processing_wait_min = 10;    // insights.automatic_processing_wait_min
+
+    // The [insights] section of the configuration.
+    static insight_settings from_config(const core::config& cfg);
 };
 
 struct insight_environment {
