@@ -38,46 +38,12 @@ case "$build" in /*) bin="$build/robotoffd" ;; *) bin="$root/$build/robotoffd" ;
 [ -x "$bin" ] || { echo "build $bin first (cmake --build $build --target robotoffd)" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 
-tmp=$(mktemp -d /tmp/robotoffd-bench.XXXXXX)
-chmod 755 "$tmp"
-pgdir="$tmp/pg"
-pgport=$(free_port)
-daemon_pid=""
-cleanup() {
-    if [ -n "$daemon_pid" ]; then kill "$daemon_pid" 2>/dev/null || true; wait "$daemon_pid" 2>/dev/null || true; fi
-    pg_stop "$pgdir"
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-pg_init "$pgdir"
-pg_start "$pgdir" "$pgport" fsync=off synchronous_commit=off full_page_writes=off max_connections=200 \
-    shared_buffers=2GB work_mem=64MB maintenance_work_mem=1GB max_wal_size=8GB checkpoint_timeout=30min
-psql_do() { as_pg_user "$PG_BIN/psql" -h 127.0.0.1 -p "$pgport" -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
-
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB RAM; $(uname -srm)"
+. bench/lib.sh
+bench_start_cluster bench
 
 if [ "$run_api" = 1 ]; then
-    pg_create_db "$pgport" bench
+    bench_generate_db bench "$insights" "$products"
     url="postgresql://postgres@127.0.0.1:$pgport/bench"
-    "$bin" migrate --database.url="$url" >/dev/null 2>&1
-    echo "== generating $insights insights over $products products (SQL) =="
-    t0=$(date +%s)
-    # Indexes are dropped during the bulk load and rebuilt afterwards (much faster than maintaining them).
-    psql_do -d bench >"$tmp/indexes.sql" <<'SQL'
-SELECT indexdef || ';' FROM pg_indexes
-WHERE tablename = 'product_insight' AND indexname <> 'product_insight_pkey';
-SQL
-    psql_do -d bench -c "SELECT 'DROP INDEX ' || string_agg(indexname, ', ') FROM pg_indexes
-                         WHERE tablename = 'product_insight' AND indexname <> 'product_insight_pkey'" \
-        | psql_do -d bench
-    psql_do -d bench -v products="$products" -v insights="$insights" -f "$root/bench/api_bench_data.sql"
-    echo "rows loaded in $(( $(date +%s) - t0 )) s; rebuilding indexes"
-    psql_do -d bench -f "$tmp/indexes.sql"
-    psql_do -d bench -c "VACUUM ANALYZE product_insight" \
-        -c "VACUUM ANALYZE product"
-    psql_do -d bench -c "SELECT count(*) || ' insights, ' || count(DISTINCT barcode) || ' products, ' ||
-                                pg_size_pretty(pg_total_relation_size('product_insight')) FROM product_insight"
-    echo "database ready in $(( $(date +%s) - t0 )) s"
 
     psql_do -d bench -c "SELECT barcode FROM product ORDER BY random() LIMIT 20000" >"$tmp/barcodes.txt"
     cat >"$tmp/barcode.lua" <<LUA
@@ -88,15 +54,7 @@ request = function()
     return wrk.format("GET", "/api/v1/insights/" .. codes[math.random(#codes)])
 end
 LUA
-    cat >"$tmp/report.lua" <<'LUA'
-done = function(summary, latency, requests)
-    local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status +
-                   summary.errors.timeout
-    io.write(string.format("RESULT req/s=%.0f p50=%.2fms p90=%.2fms p99=%.2fms max=%.2fms requests=%d errors=%d\n",
-        summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(90) / 1000,
-        latency:percentile(99) / 1000, latency.max / 1000, summary.requests, errors))
-end
-LUA
+    bench_write_report_lua "$tmp/report.lua"
     cat "$tmp/report.lua" >>"$tmp/barcode.lua"
 
     port=$(free_port)

@@ -1,0 +1,68 @@
+# Shared by bench/api_bench.sh and bench/questions_bench.sh (source it after scripts/lib/pg.sh; needs $root, $bin).
+
+# A throwaway PostgreSQL cluster on a free port in a temporary folder, tuned for bulk loads; removed (with the
+# daemon $daemon_pid if set) when the script exits. Sets $tmp, $pgdir, $pgport.
+bench_start_cluster() {
+    tmp=$(mktemp -d "/tmp/robotoffd-$1.XXXXXX")
+    chmod 755 "$tmp"
+    pgdir="$tmp/pg"
+    pgport=$(free_port)
+    daemon_pid=""
+    trap bench_cleanup EXIT
+    pg_init "$pgdir"
+    pg_start "$pgdir" "$pgport" fsync=off synchronous_commit=off full_page_writes=off max_connections=200 \
+        shared_buffers=2GB work_mem=64MB maintenance_work_mem=1GB max_wal_size=8GB checkpoint_timeout=30min
+    echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB RAM; $(uname -srm)"
+}
+
+bench_cleanup() {
+    if [ -n "$daemon_pid" ]; then kill "$daemon_pid" 2>/dev/null || true; wait "$daemon_pid" 2>/dev/null || true; fi
+    pg_stop "$pgdir"
+    rm -rf "$tmp"
+}
+
+psql_do() { as_pg_user "$PG_BIN/psql" -h 127.0.0.1 -p "$pgport" -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
+
+# bench_generate_db DB INSIGHTS PRODUCTS [SQL]: the synthetic database of bench/api_bench_data.sql, migrated by
+# $bin; SQL (optional) runs after the rows are loaded, before the indexes are rebuilt.
+bench_generate_db() {
+    local db=$1 insights=$2 products=$3 extra_sql=${4:-}
+    pg_create_db "$pgport" "$db"
+    "$bin" migrate --database.url="postgresql://postgres@127.0.0.1:$pgport/$db" >/dev/null 2>&1
+    echo "== generating $insights insights over $products products (bench/api_bench_data.sql) =="
+    local t0
+    t0=$(date +%s)
+    # Indexes are dropped during the bulk load and rebuilt afterwards (much faster than maintaining them).
+    psql_do -d "$db" >"$tmp/indexes.sql" <<'SQL'
+SELECT indexdef || ';' FROM pg_indexes
+WHERE tablename = 'product_insight' AND indexname <> 'product_insight_pkey';
+SQL
+    psql_do -d "$db" -c "SELECT 'DROP INDEX ' || string_agg(indexname, ', ') FROM pg_indexes
+                         WHERE tablename = 'product_insight' AND indexname <> 'product_insight_pkey'" \
+        | psql_do -d "$db"
+    psql_do -d "$db" -v products="$products" -v insights="$insights" -f "$root/bench/api_bench_data.sql"
+    if [ -n "$extra_sql" ]; then
+        psql_do -d "$db" -c "$extra_sql"
+    fi
+    echo "rows loaded in $(( $(date +%s) - t0 )) s; rebuilding indexes"
+    psql_do -d "$db" -f "$tmp/indexes.sql"
+    psql_do -d "$db" -c "VACUUM ANALYZE product_insight" -c "VACUUM ANALYZE product" \
+        -c "VACUUM ANALYZE annotation_vote"
+    psql_do -d "$db" -c "SELECT count(*) || ' insights, ' || count(*) FILTER (WHERE annotation IS NULL AND NOT
+                                automatic_processing) || ' open non-automatic, ' ||
+                                pg_size_pretty(pg_total_relation_size('product_insight')) FROM product_insight"
+    echo "database ready in $(( $(date +%s) - t0 )) s"
+}
+
+# The wrk script ending that prints one RESULT line (req/s, latency percentiles, errors).
+bench_write_report_lua() {
+    cat >"$1" <<'LUA'
+done = function(summary, latency, requests)
+    local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status +
+                   summary.errors.timeout
+    io.write(string.format("RESULT req/s=%.0f p50=%.2fms p90=%.2fms p99=%.2fms max=%.2fms requests=%d errors=%d\n",
+        summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(90) / 1000,
+        latency:percentile(99) / 1000, latency.max / 1000, summary.requests, errors))
+end
+LUA
+}
