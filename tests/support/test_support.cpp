@@ -19,12 +19,14 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <random>
 #include <set>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
 
 #ifndef ROBOTOFF_BINARY
 #define ROBOTOFF_BINARY "build/robotoffd"
@@ -119,12 +121,45 @@ std::unique_ptr<db::connection> temp_database::connect() const {
 
 std::string shared_path(const std::string& relative) { return std::string(ROBOTOFF_SHARED_DIR) + "/" + relative; }
 
+namespace {
+
+// The folders make_temp_dir created, removed when the test program ends (failures have been reported by then);
+// ROBOTOFF_KEEP_TEST_TMP=1 keeps them for a look.
+class created_temp_dirs {
+public:
+    void add(const std::string& path) {
+        std::lock_guard lock(mutex_);
+        paths_.push_back(path);
+    }
+    ~created_temp_dirs() {
+        if (std::getenv("ROBOTOFF_KEEP_TEST_TMP")) {
+            return;
+        }
+        for (const auto& path : paths_) {
+            std::error_code ignored;
+            std::filesystem::remove_all(path, ignored);
+        }
+    }
+
+private:
+    std::mutex mutex_;
+    std::vector<std::string> paths_;
+};
+
+created_temp_dirs& temp_dirs() {
+    static created_temp_dirs dirs;
+    return dirs;
+}
+
+}  // namespace
+
 std::string make_temp_dir() {
     const char* base = std::getenv("ROBOTOFF_TEST_TMPDIR");
     std::string pattern = std::string(base && *base ? base : "/tmp") + "/robotoffd-t-XXXXXX";
     if (!::mkdtemp(pattern.data())) {
         throw std::runtime_error("mkdtemp failed");
     }
+    temp_dirs().add(pattern);
     return pattern;
 }
 
