@@ -7,11 +7,43 @@
 #include "robotoff/core/log.hpp"
 #include "robotoff/insights/serialize.hpp"
 
+#include <map>
+
 namespace robotoff::api {
+
+namespace {
+
+// The batch function of insight_services::open_insights: one query per server type in the batch (nearly
+// always just one).
+std::vector<std::vector<insights::insight>> lookup_open_insights(
+    db::pool& pool, const std::vector<insight_services::product_key>& keys,
+    std::chrono::steady_clock::time_point deadline) {
+    std::map<core::server_type, std::vector<std::size_t>> by_server;
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+        by_server[keys[k].server_type].push_back(k);
+    }
+    std::vector<std::vector<insights::insight>> out(keys.size());
+    auto conn = pool.acquire(deadline);
+    for (const auto& [server, indices] : by_server) {
+        std::vector<std::string> barcodes;
+        for (std::size_t k : indices) {
+            barcodes.push_back(keys[k].barcode);
+        }
+        auto found = insights::products_open_insights(*conn, server, barcodes);
+        for (std::size_t j = 0; j < indices.size(); ++j) {
+            out[indices[j]] = std::move(found[j]);
+        }
+    }
+    return out;
+}
+
+}  // namespace
 
 insight_services::insight_services(const core::config& config, db::pool& db_pool,
                                    const taxonomy::taxonomy_set* shared_taxonomies)
-    : cfg(config), pool(db_pool), taxonomies(shared_taxonomies) {
+    : cfg(config), pool(db_pool), taxonomies(shared_taxonomies),
+      open_insights({"lookup", static_cast<std::size_t>(cfg.get_int("http.lookup_threads")), 64, 10000},
+                    [this](const auto& keys, auto deadline) { return lookup_open_insights(pool, keys, deadline); }) {
     const std::string& data_dir = cfg.get_string("data.dir");
     if (!taxonomies) {
         own_taxonomies = std::make_unique<taxonomy::taxonomy_set>();
@@ -52,15 +84,22 @@ std::string insights_array(const std::vector<insights::insight>& items) {
     return out;
 }
 
-http::response product_insights(insight_services& s, const http::request& req) {
+// Runs on the I/O thread: the lookup joins the next batch (insight_services::open_insights).
+void product_insights(insight_services& s, const http::request& req, http::reply_function reply) {
     auto type = server_type_param(req);
     std::string barcode = core::normalize_barcode(req.path_param("barcode"));
-    auto conn = s.pool.acquire(req.deadline);
-    auto items = insights::product_open_insights(*conn, type, barcode);
-    if (items.empty()) {
-        return http::response::json(R"({"status":"no_insights"})");
+    auto answer = [reply](std::vector<insights::insight> items, std::exception_ptr error) {
+        if (error) {
+            reply({}, error);
+        } else if (items.empty()) {
+            reply(http::response::json(R"({"status":"no_insights"})"), nullptr);
+        } else {
+            reply(http::response::json("{\"status\":\"found\",\"insights\":" + insights_array(items) + "}"), nullptr);
+        }
+    };
+    if (!s.open_insights.submit({type, std::move(barcode)}, req.deadline, std::move(answer))) {
+        throw core::service_unavailable("too many product lookups queued");
     }
-    return http::response::json("{\"status\":\"found\",\"insights\":" + insights_array(items) + "}");
 }
 
 bool is_uuid(std::string_view s) {
@@ -303,9 +342,9 @@ void add_insight_routes(http::router& router, insight_services& s) {
                  {"file", "formData", "string", true, "JSON Lines, optionally gzip"},
                  {"server_type", "formData", "string", false, "off, obf, opff, opf, off_pro"}},
                 "insights"});
-    router.add({"GET", "/api/v1/insights/{barcode}", [&s](const http::request& r) { return product_insights(s, r); },
-                "Open insights of one product",
-                {{"barcode", "path", "string", true, "product barcode"}, server_type_doc.front()}, "insights"});
+    router.add({"GET", "/api/v1/insights/{barcode}", nullptr, "Open insights of one product",
+                {{"barcode", "path", "string", true, "product barcode"}, server_type_doc.front()}, "insights",
+                [&s](const http::request& r, http::reply_function reply) { product_insights(s, r, std::move(reply)); }});
     router.add({"GET", "/api/v1/insights", [&s](const http::request& r) { return list_insights(s, r); },
                 "Filtered listing of insights", list_params(), "insights"});
     router.add({"GET", "/api/v1/predictions", detail::predictions_handler(s), "Stored predictions",

@@ -169,7 +169,10 @@ application::application(const core::config& cfg)
     build_routes();
 }
 
-application::~application() = default;
+application::~application() {
+    // The batch threads answer through the HTTP server's I/O context: they stop before it is destroyed.
+    insight_services_.stop();
+}
 
 void application::configure_ocr_routes() {
     fetch_client_ = std::make_unique<off::http_client>(cfg_.get_string("off.user_agent") + " " +
@@ -334,6 +337,7 @@ int application::run() {
     second_signal.detach();  // it ends with the process; nothing to join on the normal path
 
     server_->stop(std::chrono::milliseconds(cfg_.get_int("http.shutdown_grace_ms")));
+    insight_services_.stop();
     // Scheduler first, then workers: running jobs finish; pending ones stay in the table.
     jobs_->stop();
     // Requests still queued when the listener closed have lost their connection: drop them.

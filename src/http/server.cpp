@@ -227,6 +227,10 @@ private:
         const route* target = match.matched;
         owner_.in_flight.fetch_add(1);
         auto self = shared_from_this();
+        if (target->async_fn) {
+            handle_async(*target, req);
+            return;
+        }
         const bool queued = owner_.handlers.try_submit([self, req, target] {
             response r;
             try {
@@ -244,6 +248,24 @@ private:
             auto r = response::error(503, "503 Service Unavailable", "Too many requests in progress; retry later.");
             r.headers.emplace_back("Retry-After", "5");
             write(std::move(r), *req);
+        }
+    }
+
+    // The route answers later from another thread; the response is written on this session's strand.
+    void handle_async(const route& target, const std::shared_ptr<request>& req) {
+        auto reply = [self = shared_from_this(), req](response r, std::exception_ptr error) {
+            if (error) {
+                r = self->owner_.mapper(error, *req);
+            }
+            net::post(self->stream_.get_executor(), [self, req, r = std::move(r)]() mutable {
+                self->write(std::move(r), *req);
+                self->owner_.request_done();
+            });
+        };
+        try {
+            target.async_fn(*req, reply);
+        } catch (...) {
+            reply(response{}, std::current_exception());
         }
     }
 

@@ -14,8 +14,10 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <fstream>
 #include <set>
+#include <thread>
 
 using namespace robotoff;
 using namespace robotoff::testing;
@@ -42,7 +44,10 @@ struct served {
         api::add_insight_routes(router, services);
         server.start();
     }
-    ~served() { server.stop(std::chrono::milliseconds(1000)); }
+    ~served() {
+        server.stop(std::chrono::milliseconds(1000));
+        services.stop();
+    }
     std::uint16_t port() const { return server.port(); }
 };
 
@@ -113,6 +118,33 @@ TEST_CASE("GET /api/v1/insights/{barcode} and /detail/{id}", "[integration]") {
     auto bad = http_get(s.port(), "/api/v1/insights/3017620425035?server_type=xx");
     CHECK(bad.status == 400);
     CHECK(json(bad)["description"] == "invalid server_type: xx");
+
+    // Concurrent requests share batched queries (core::batcher): each still gets exactly its product's
+    // insights, whatever the mix of barcodes and server types in a batch.
+    const std::vector<std::pair<std::string, std::vector<std::string>>> expected = {
+        {"/api/v1/insights/3017620425035", {id(2), id(4), id(1)}},
+        {"/api/v1/insights/12345", {id(3)}},
+        {"/api/v1/insights/3017620425035?server_type=obf", {id(6)}},
+        {"/api/v1/insights/99999999", {}}};
+    std::atomic<int> wrong = 0;
+    {
+        std::vector<std::jthread> clients;
+        for (int c = 0; c < 8; ++c) {
+            clients.emplace_back([&, c] {
+                for (int n = 0; n < 40; ++n) {
+                    const auto& [path, want] = expected[static_cast<std::size_t>(c + n) % expected.size()];
+                    auto reply = http_get(s.port(), path);
+                    auto doc = core::try_parse_json(reply.body);
+                    const bool ok = reply.status == 200 && doc && doc->IsObject() &&
+                                    (want.empty() ? (*doc)["status"] == "no_insights"
+                                                  : ids((*doc)["insights"]) == want);
+                    wrong += ok ? 0 : 1;
+                }
+            });
+        }
+    }
+    CHECK(wrong == 0);
+    CHECK(s.services.open_insights.stats().lookups >= 320);
 
     auto detail = http_get(s.port(), "/api/v1/insights/detail/" + id(5));
     CHECK(detail.status == 200);

@@ -10,6 +10,7 @@
 
 #include "robotoff/api/hot_listing.hpp"
 #include "robotoff/core/config.hpp"
+#include "robotoff/core/batcher.hpp"
 #include "robotoff/core/shared_cache.hpp"
 #include "robotoff/db/pool.hpp"
 #include "robotoff/http/router.hpp"
@@ -43,6 +44,14 @@ struct insight_services {
     using insight_pools = core::shared_cache<hot_listing::pool<insights::insight>>;
     insight_pools random_pools{std::chrono::seconds(1), hot_listing::max_pools};
     insight_pools popular_pools{std::chrono::seconds(1), hot_listing::max_pools};
+    // /insights/{barcode} under load: concurrent requests of one server type share one query (batcher.hpp).
+    struct product_key {
+        core::server_type server_type;
+        std::string barcode;
+    };
+    core::batcher<product_key, std::vector<insights::insight>> open_insights;
+    // Stops the batch threads (after the HTTP server stopped: their answers post to its I/O context).
+    void stop() { open_insights.stop(); }
     // Runs after an annotation decided an insight, so that the hot listings of this node drop it at their
     // next read instead of up to a second later. The composition root adds the question pools to it.
     std::function<void()> after_decision;

@@ -2,9 +2,11 @@
 // What a handler sees of an HTTP request, and what it returns. Handlers are plain blocking functions
 // `response(const request&)` run on the handler pool (never on an I/O thread): parse parameters into a
 // typed struct -> call domain code -> serialize. Throw core::client_error for bad input; anything else
-// becomes a generic 500 through the one error mapper.
+// becomes a generic 500 through the one error mapper. A route that never blocks may instead have an
+// async_handler (below), run on the I/O thread, that answers later from another thread.
 
 #include <chrono>
+#include <exception>
 #include <functional>
 #include <map>
 #include <optional>
@@ -76,6 +78,13 @@ struct response {
 };
 
 using handler = std::function<response(const request&)>;
+
+// An asynchronous handler runs on the I/O thread and must not block: it copies what it needs from the
+// request, hands it to something that answers later (core::batcher) and returns. That calls `reply` once,
+// from any thread, with the response or with the exception that stopped the request (mapped to an error
+// response like a blocking handler's exception). An exception thrown by the handler itself is mapped too.
+using reply_function = std::function<void(response, std::exception_ptr)>;
+using async_handler = std::function<void(const request&, reply_function reply)>;
 
 // Decodes %XX escapes ('+' -> ' ' when form is true). Invalid escapes are kept as is.
 std::string url_decode(std::string_view text, bool form);

@@ -24,10 +24,11 @@ struct param_doc {
 struct route {
     std::string method;            // "GET", "POST", ...
     std::string pattern;           // "/api/v1/insights/{barcode}"
-    handler fn;
+    handler fn;                    // blocking, run on the handler pool (null when async_fn is set)
     std::string summary;           // one line for OpenAPI
     std::vector<param_doc> params;
     std::string tag = "robotoff";  // OpenAPI tag ("insights", "questions", ...)
+    async_handler async_fn;        // instead of fn, for a route that never blocks: run on the I/O thread
 };
 
 struct route_match {
