@@ -2,18 +2,12 @@
 
 #include "robotoff/core/json.hpp"
 
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 
 namespace robotoff::insights {
 namespace {
-
-const char* const field_names[] = {"id", "barcode", "type", "data", "timestamp", "completed_at", "annotation",
-                                   "annotated_result", "n_votes", "username", "countries", "brands",
-                                   "process_after", "value_tag", "value", "source_image", "automatic_processing",
-                                   "server_type", "unique_scans_n", "reserved_barcode", "predictor",
-                                   "predictor_version", "campaign", "confidence", "bounding_box", "lc",
-                                   "with_image"};
 
 std::string number(double v) {
     char buf[64];
@@ -41,11 +35,6 @@ std::string string_list(const std::vector<std::string>& items) {
     return out;
 }
 
-// Each cell in JSON notation (or empty for null), then CSV-quoted where needed.
-struct cells {
-    std::vector<std::optional<std::string>> values;  // raw cell text; nullopt = null
-};
-
 void emit(std::string& out, const char* key, const std::optional<std::string>& v, bool& first) {
     if (!first) {
         out += ',';
@@ -60,46 +49,72 @@ void emit(std::string& out, const char* key, const std::optional<std::string>& v
     }
 }
 
-std::string opt_int(const std::optional<int>& v) { return v ? std::to_string(*v) : "null"; }
 
-// (field value as JSON text, is_string) for every field, in order; shared by JSON and CSV.
-std::vector<std::pair<std::string, bool>> fields_of(const insight& x) {
-    auto str = [](const std::optional<std::string>& s) -> std::pair<std::string, bool> {
-        if (!s) {
-            return {"null", false};
+std::string_view int_text(long long v, char (&buf)[24]) {
+    const auto end = std::to_chars(buf, buf + sizeof buf, v).ptr;
+    return {buf, static_cast<std::size_t>(end - buf)};
+}
+
+std::string_view bool_text(bool v) { return v ? "true" : "false"; }
+
+// Calls field(name, value, is_string) for every field of `x`, in the API order (shared by JSON and CSV):
+// `value` is the raw string when is_string, else the JSON text of a number, list, object, true/false/null.
+// `value` is only valid during the call. No copy of the insight's strings: this runs for every insight of
+// every answer.
+template <typename Field>
+void visit_fields(const insight& x, Field&& field) {
+    char buf[24];
+    std::string list;
+    auto text = [&](const char* name, const std::optional<std::string>& v) {
+        if (v) {
+            field(name, *v, true);
+        } else {
+            field(name, "null", false);
         }
-        return {*s, true};
     };
-    std::vector<std::pair<std::string, bool>> f;
-    f.reserve(27);
-    f.push_back({x.id, true});
-    f.push_back({x.barcode, true});
-    f.push_back({x.type, true});
-    f.push_back({x.data.empty() ? std::string("{}") : x.data, false});
-    f.push_back({x.timestamp, true});
-    f.push_back(str(x.completed_at));
-    f.push_back({opt_int(x.annotation), false});
-    f.push_back({opt_int(x.annotated_result), false});
-    f.push_back({std::to_string(x.n_votes), false});
-    f.push_back(str(x.username));
-    f.push_back({string_list(x.countries), false});
-    f.push_back({string_list(x.brands), false});
-    f.push_back(str(x.process_after));
-    f.push_back(str(x.value_tag));
-    f.push_back(str(x.value));
-    f.push_back(str(x.source_image));
-    f.push_back({x.automatic_processing ? "true" : "false", false});
-    f.push_back({std::string(core::to_string(x.server_type)), true});
-    f.push_back({std::to_string(x.unique_scans_n), false});
-    f.push_back({x.reserved_barcode ? "true" : "false", false});
-    f.push_back(str(x.predictor));
-    f.push_back(str(x.predictor_version));
-    f.push_back({string_list(x.campaign), false});
-    f.push_back({x.confidence ? number(*x.confidence) : std::string("null"), false});
-    f.push_back({x.bounding_box ? *x.bounding_box : std::string("null"), false});
-    f.push_back({x.lc ? string_list(*x.lc) : std::string("null"), false});
-    f.push_back({x.with_image ? (*x.with_image ? "true" : "false") : "null", false});
-    return f;
+    auto optional_int = [&](const char* name, const std::optional<int>& v) {
+        field(name, v ? int_text(*v, buf) : std::string_view("null"), false);
+    };
+    auto strings = [&](const char* name, const std::vector<std::string>& items) {
+        list = string_list(items);
+        field(name, list, false);
+    };
+    field("id", x.id, true);
+    field("barcode", x.barcode, true);
+    field("type", x.type, true);
+    field("data", x.data.empty() ? std::string_view("{}") : std::string_view(x.data), false);
+    field("timestamp", x.timestamp, true);
+    text("completed_at", x.completed_at);
+    optional_int("annotation", x.annotation);
+    optional_int("annotated_result", x.annotated_result);
+    field("n_votes", int_text(x.n_votes, buf), false);
+    text("username", x.username);
+    strings("countries", x.countries);
+    strings("brands", x.brands);
+    text("process_after", x.process_after);
+    text("value_tag", x.value_tag);
+    text("value", x.value);
+    text("source_image", x.source_image);
+    field("automatic_processing", bool_text(x.automatic_processing), false);
+    field("server_type", core::to_string(x.server_type), true);
+    field("unique_scans_n", int_text(x.unique_scans_n, buf), false);
+    field("reserved_barcode", bool_text(x.reserved_barcode), false);
+    text("predictor", x.predictor);
+    text("predictor_version", x.predictor_version);
+    strings("campaign", x.campaign);
+    if (x.confidence) {
+        list = number(*x.confidence);
+        field("confidence", list, false);
+    } else {
+        field("confidence", "null", false);
+    }
+    field("bounding_box", x.bounding_box ? std::string_view(*x.bounding_box) : std::string_view("null"), false);
+    if (x.lc) {
+        strings("lc", *x.lc);
+    } else {
+        field("lc", "null", false);
+    }
+    field("with_image", x.with_image ? bool_text(*x.with_image) : std::string_view("null"), false);
 }
 
 void csv_cell(std::string& out, std::string_view text) {
@@ -121,20 +136,19 @@ void csv_cell(std::string& out, std::string_view text) {
 }  // namespace
 
 void append_insight_json(std::string& out, const insight& x) {
-    auto f = fields_of(x);
-    out += '{';
-    for (std::size_t i = 0; i < f.size(); ++i) {
-        if (i > 0) {
-            out += ',';
-        }
-        core::append_json_string(out, field_names[i]);
-        out += ':';
-        if (f[i].second) {
-            core::append_json_string(out, f[i].first);
+    char separator = '{';
+    visit_fields(x, [&](std::string_view name, std::string_view value, bool is_string) {
+        out += separator;
+        separator = ',';
+        out += '"';
+        out += name;  // plain ASCII names: nothing to escape
+        out += "\":";
+        if (is_string) {
+            core::append_json_string(out, value);
         } else {
-            out += f[i].first;
+            out += value;
         }
-    }
+    });
     out += '}';
 }
 
@@ -166,27 +180,27 @@ void append_prediction_json(std::string& out, const prediction& p) {
 
 std::string insight_csv_header() {
     std::string out;
-    for (std::size_t i = 0; i < std::size(field_names); ++i) {
-        if (i > 0) {
+    visit_fields(insight{}, [&](std::string_view name, std::string_view, bool) {
+        if (!out.empty()) {
             out += ',';
         }
-        out += field_names[i];
-    }
+        out += name;
+    });
     out += "\r\n";
     return out;
 }
 
 void append_insight_csv(std::string& out, const insight& x) {
-    auto f = fields_of(x);
-    for (std::size_t i = 0; i < f.size(); ++i) {
-        if (i > 0) {
+    bool first = true;
+    visit_fields(x, [&](std::string_view, std::string_view value, bool is_string) {
+        if (!first) {
             out += ',';
         }
-        if (!f[i].second && f[i].first == "null") {
-            continue;  // null -> empty cell
+        first = false;
+        if (is_string || value != "null") {  // null -> empty cell
+            csv_cell(out, value);
         }
-        csv_cell(out, f[i].first);
-    }
+    });
     out += "\r\n";
 }
 

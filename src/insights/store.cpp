@@ -21,7 +21,41 @@ const char* const prediction_columns =
 
 namespace {
 
+// A jsonb array of strings as PostgreSQL prints it (["a", "b"]). Without a backslash no string can hold an
+// escaped quote, so the quotes alone delimit the items: no JSON parser (this runs for 4 columns of every row
+// every API answer reads). Anything else goes through the parser.
+std::optional<std::vector<std::string>> plain_string_list(std::string_view json) {
+    if (json.size() < 2 || json.front() != '[' || json.back() != ']' || json.find('\\') != std::string_view::npos) {
+        return std::nullopt;
+    }
+    std::vector<std::string> out;
+    std::size_t at = 1;
+    for (;;) {
+        const auto open = json.find('"', at);
+        if (open == std::string_view::npos) {
+            break;
+        }
+        // Between items only ", " may appear.
+        if (json.find_first_not_of(out.empty() ? " " : ", ", at) != open) {
+            return std::nullopt;
+        }
+        const auto close = json.find('"', open + 1);
+        if (close == std::string_view::npos) {
+            return std::nullopt;
+        }
+        out.emplace_back(json.substr(open + 1, close - open - 1));
+        at = close + 1;
+    }
+    if (json.find_first_not_of(' ', at) != json.size() - 1) {
+        return std::nullopt;
+    }
+    return out;
+}
+
 std::vector<std::string> string_list(std::string_view json) {
+    if (auto plain = plain_string_list(json)) {
+        return std::move(*plain);
+    }
     std::vector<std::string> out;
     auto doc = core::try_parse_json(json);
     if (doc && doc->IsArray()) {

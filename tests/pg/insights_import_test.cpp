@@ -212,3 +212,29 @@ TEST_CASE("prediction files: lines grouped per product, malformed lines counted"
     CHECK(s.insights.inserted == 1);
     CHECK(scalar(*conn, "SELECT count(*) FROM product_insight WHERE barcode = $1", {code}) == 1);
 }
+
+TEST_CASE("string lists read back from jsonb: quotes, backslashes, commas, accents, non-strings", "[pg]") {
+    temp_database tdb;
+    auto conn = tdb.connect();
+    const std::string id = "00000000-0000-4000-8000-000000000042";
+    conn->exec(
+        "INSERT INTO product_insight (id, barcode, type, timestamp, countries, brands, campaign, lc) VALUES "
+        "($1::uuid, $2, 'label', now(), $3::jsonb, $4::jsonb, $5::jsonb, ARRAY['fr', 'de, \"x\"']::varchar[])",
+        {id, code, R"(["en:france", "en:côte-d'ivoire", "a, \"b\""])", R"(["back\\slash", "tab\there", ""])",
+         R"(["kept", 1, null, "also kept", {"k": "v"}])"});
+    auto x = load_insight(*conn, id);
+    REQUIRE(x);
+    CHECK(x->countries == std::vector<std::string>{"en:france", "en:côte-d'ivoire", "a, \"b\""});
+    CHECK(x->brands == std::vector<std::string>{"back\\slash", "tab\there", ""});
+    CHECK(x->campaign == std::vector<std::string>{"kept", "also kept"});
+    REQUIRE(x->lc);
+    CHECK(*x->lc == std::vector<std::string>{"fr", "de, \"x\""});
+
+    conn->exec("UPDATE product_insight SET countries = '[]', brands = '[\"solo\"]', campaign = '[1]' WHERE id = $1::uuid",
+               {id});
+    x = load_insight(*conn, id);
+    REQUIRE(x);
+    CHECK(x->countries.empty());
+    CHECK(x->brands == std::vector<std::string>{"solo"});
+    CHECK(x->campaign.empty());
+}
