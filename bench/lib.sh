@@ -10,11 +10,8 @@ bench_start_cluster() {
     daemon_pid=""
     trap bench_cleanup EXIT
     pg_init "$pgdir"
-    # wal_init_zero=off: a new cluster creates every WAL segment for the first time and zero-fills it
-    # (gigabytes during an import), where a running server recycles its segments.
     pg_start "$pgdir" "$pgport" fsync=off synchronous_commit=off full_page_writes=off max_connections=200 \
-        shared_buffers=2GB work_mem=64MB maintenance_work_mem=1GB max_wal_size=8GB checkpoint_timeout=30min \
-        wal_init_zero=off
+        shared_buffers=2GB work_mem=64MB maintenance_work_mem=1GB max_wal_size=8GB checkpoint_timeout=30min
     echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB RAM; $(uname -srm)"
 }
 
