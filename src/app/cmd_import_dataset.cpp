@@ -33,6 +33,7 @@ void draw_progress(const products::dataset_progress& p) {
 int run_import_dataset(command_context& ctx) {
     std::string path;
     products::dataset_import_options options;
+    options.languages = products::record_languages::from_config(ctx.cfg);
     for (const auto& arg : ctx.args) {
         if (arg == "--complete") {
             options.complete = true;

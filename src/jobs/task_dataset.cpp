@@ -158,6 +158,7 @@ job_outcome run_download_dataset(task_environment& env, const job& j) {
     auto conn = env.pool.acquire();
     products::dataset_import_options opts;
     opts.complete = true;
+    opts.languages = {s.spellcheck_langs, s.matcher_langs, false};
     auto summary = products::import_dataset(*conn, tmp_path, opts);
     if (!summary.error.empty()) {
         throw std::runtime_error("dataset import stopped: " + summary.error);

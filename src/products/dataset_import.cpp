@@ -242,7 +242,7 @@ dataset_import_summary import_dataset(db::connection& conn, const std::string& p
     // One allocator reused for every line: parsing allocates nothing per line once it has grown.
     rapidjson::Document doc(&value_alloc);
     std::string line;
-    field_filter fields;
+    field_filter fields(options.languages);
     std::string kept;  // the fields of `line` the product record needs
     {
         batch_writer writer(conn);
@@ -281,7 +281,7 @@ dataset_import_summary import_dataset(db::connection& conn, const std::string& p
                     }
                     continue;
                 }
-                product p = normalize_product(doc, options.type);
+                product p = normalize_product(doc, options.type, {}, options.languages);
                 if (p.barcode.empty()) {
                     ++summary.without_code;
                     continue;

@@ -41,9 +41,11 @@ simdjson::error_code raw_json_of(od::value& value, std::string_view& raw) {
 // without parsing their numbers or strings.
 struct field_filter::impl {
     od::parser parser;
+    record_languages languages;
 };
 
-field_filter::field_filter() : impl_(std::make_unique<impl>()) {}
+field_filter::field_filter(record_languages languages)
+    : impl_(std::make_unique<impl>(impl{od::parser{}, std::move(languages)})) {}
 field_filter::~field_filter() = default;
 
 bool field_filter::filter(std::string& line, std::string& out) {
@@ -65,7 +67,7 @@ bool field_filter::filter(std::string& line, std::string& out) {
         if (std::move(field_result).get(field) || field.unescaped_key().get(key)) {
             return false;
         }
-        if (!is_record_field(key)) {
+        if (!is_record_field(key, impl_->languages)) {
             continue;
         }
         od::value value = field.value();

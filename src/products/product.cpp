@@ -87,12 +87,6 @@ bool is_language_suffix(std::string_view s) {
     return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
 }
 
-// ingredients_text, ingredients_text_{l}, product_name_{l}: the texts kept in the record.
-bool is_text_field(std::string_view name) {
-    return name == "ingredients_text" ||
-           (name.starts_with("ingredients_text_") && is_language_suffix(name.substr(17))) ||
-           (name.starts_with("product_name_") && is_language_suffix(name.substr(13)));
-}
 
 image_entry parse_image(const rapidjson::Value& v) {
     image_entry e;
@@ -235,15 +229,29 @@ void flatten_images(rapidjson::Value& images, rapidjson::Document::AllocatorType
     images = std::move(flat);
 }
 
-bool is_record_field(std::string_view key) {
+record_languages record_languages::from_config(const core::config& cfg) {
+    return {cfg.get_list("spellcheck.langs"), cfg.get_list("category_matcher.langs"), false};
+}
+
+bool record_languages::keeps(std::string_view field) const {
+    auto kept = [&](std::string_view lang, const std::vector<std::string>& langs) {
+        return every_language ? is_language_suffix(lang) : std::find(langs.begin(), langs.end(), lang) != langs.end();
+    };
+    if (field.starts_with("ingredients_text")) {
+        return field.size() == 16 || (field[16] == '_' && kept(field.substr(17), ingredients));
+    }
+    return field.starts_with("product_name_") && kept(field.substr(13), names);
+}
+
+bool is_record_field(std::string_view key, const record_languages& languages) {
     // Dispatch on the first letter: a dump line has ~200 keys and this runs for each of them.
     switch (key.empty() ? '\0' : key.front()) {
     case 'b': return key == "brands_tags";
     case 'c': return key == "code" || key == "categories_tags" || key == "countries_tags";
     case 'e': return key == "emb_codes" || key == "emb_codes_tags" || key == "expiration_date";
-    case 'i': return key == "images" || is_text_field(key);
+    case 'i': return key == "images" || languages.keeps(key);
     case 'l': return key == "lang" || key == "labels_tags" || key == "languages_codes" || key == "last_modified_t";
-    case 'p': return key == "product_name" || key == "packagings" || is_text_field(key);
+    case 'p': return key == "product_name" || key == "packagings" || languages.keeps(key);
     case 'q': return key == "quantity";
     case 's': return key == "stores_tags";
     case 'u': return key == "unique_scans_n";
@@ -251,7 +259,8 @@ bool is_record_field(std::string_view key) {
     }
 }
 
-product normalize_product(const rapidjson::Value& value, core::server_type type, std::string_view barcode_override) {
+product normalize_product(const rapidjson::Value& value, core::server_type type, std::string_view barcode_override,
+                          const record_languages& languages) {
     if (!value.IsObject()) {
         throw core::json_error("product record is not a JSON object");
     }
@@ -311,7 +320,7 @@ product normalize_product(const rapidjson::Value& value, core::server_type type,
         if (!m.value.IsString() || m.value.GetStringLength() == 0) {
             continue;
         }
-        if (is_text_field(name)) {
+        if (languages.keeps(name)) {
             p.texts.emplace(std::string(name), std::string(m.value.GetString(), m.value.GetStringLength()));
         }
     }

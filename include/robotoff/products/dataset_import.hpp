@@ -10,6 +10,7 @@
 
 #include "robotoff/core/product_ref.hpp"
 #include "robotoff/db/connection.hpp"
+#include "robotoff/products/product.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -30,6 +31,7 @@ struct dataset_import_options {
     core::server_type type = core::server_type::off;
     bool complete = false;            // mark rows absent from this dump as deleted
     std::size_t batch_size = 5000;    // rows per transaction
+    record_languages languages;       // texts kept in each record (record_languages::from_config in the daemon)
     // Called from the importing thread about every 200 ms (and once at the end); may be empty.
     std::function<void(const dataset_progress&)> on_progress;
 };

@@ -5,6 +5,7 @@
 // - dataset_import.hpp: streaming import of a JSONL(.gz) dump in batches with bounded memory.
 // Everything here is blocking; the pure parts (normalization) are thread-safe, the DB parts use one lease.
 
+#include "robotoff/core/config.hpp"
 #include "robotoff/core/json.hpp"
 #include "robotoff/core/product_ref.hpp"
 
@@ -58,13 +59,27 @@ struct product {
     std::string text(std::string_view field) const;
 };
 
+// The languages whose texts a record keeps (pipeline.md §1.1): ingredients_text_{l} for each l in
+// spellcheck.langs and product_name_{l} for each l in category_matcher.langs, as the Product Opener client
+// requests them. The default keeps every language (tests; an answer whose request already chose the fields).
+// A dump line carries dozens of languages (and ingredients_text_debug): keeping only these halves the record.
+struct record_languages {
+    std::vector<std::string> ingredients;  // spellcheck.langs
+    std::vector<std::string> names;        // category_matcher.langs
+    bool every_language = true;
+
+    static record_languages from_config(const core::config& cfg);
+    // True for ingredients_text and for the ingredients_text_{l} / product_name_{l} fields kept.
+    bool keeps(std::string_view field) const;
+};
+
 // Builds the record from a Product Opener product object (API answer or dump line). `barcode_override`
 // (when non-empty) replaces `code`. Throws core::json_error when `value` is not an object.
 product normalize_product(const rapidjson::Value& value, core::server_type type,
-                          std::string_view barcode_override = {});
+                          std::string_view barcode_override = {}, const record_languages& languages = {});
 
 // True for the top-level product fields `normalize_product` reads (the dump importer keeps only these).
-bool is_record_field(std::string_view key);
+bool is_record_field(std::string_view key, const record_languages& languages = {});
 
 // The stored record (`product.record` jsonb): the fields of §1.1 with images in the flat shape.
 std::string record_to_json(const product& p);

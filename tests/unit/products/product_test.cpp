@@ -127,6 +127,44 @@ TEST_CASE("the field filter keeps what the record needs: same record from every 
     CHECK(compared == 1000);
 }
 
+TEST_CASE("record languages: the configured texts only, from the filter and from normalize_product", "[unit]") {
+    const record_languages configured{{"fr"}, {"fr", "en"}, false};
+    CHECK(configured.keeps("ingredients_text"));
+    CHECK(configured.keeps("ingredients_text_fr"));
+    CHECK_FALSE(configured.keeps("ingredients_text_nl"));
+    CHECK_FALSE(configured.keeps("ingredients_text_debug"));
+    CHECK_FALSE(configured.keeps("ingredients_textfr"));
+    CHECK(configured.keeps("product_name_en"));
+    CHECK_FALSE(configured.keeps("product_name_de"));
+    CHECK_FALSE(configured.keeps("product_name"));  // a record field of its own, not a text of a language
+    CHECK(record_languages{}.keeps("ingredients_text_nl"));
+    CHECK(record_languages{}.keeps("ingredients_text_debug"));  // every 2-5 letter suffix, as before
+
+    // Every sample line: the filter with these languages gives the record normalize_product builds from the
+    // whole line with them; it holds the configured texts and no other.
+    core::line_reader reader(ROBOTOFF_SHARED_DIR "/samples/products/openfoodfacts-products-min.jsonl.gz");
+    field_filter filter(configured);
+    std::string line;
+    std::string kept;
+    int with_other_languages = 0;
+    while (reader.next(line)) {
+        REQUIRE(filter.filter(line, kept));
+        const auto doc = core::parse_json(line);
+        auto whole = normalize_product(doc, core::server_type::off, {}, configured);
+        auto cut = normalize_product(core::parse_json(kept), core::server_type::off, {}, configured);
+        CHECK(record_to_json(cut) == record_to_json(whole));
+        for (const auto& [field, text] : whole.texts) {
+            CHECK(configured.keeps(field));
+        }
+        auto every = normalize_product(doc, core::server_type::off);
+        with_other_languages += every.texts.size() > whole.texts.size() ? 1 : 0;
+        if (auto fr = every.texts.find("ingredients_text_fr"); fr != every.texts.end()) {
+            CHECK(whole.text("ingredients_text_fr") == fr->second);
+        }
+    }
+    CHECK(with_other_languages > 100);  // the sample has many texts in other languages: the test bites
+}
+
 TEST_CASE("the field filter: kept fields in order, escapes, and what is not one JSON object", "[unit]") {
     field_filter filter;
     std::string out;
