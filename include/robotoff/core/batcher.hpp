@@ -1,7 +1,7 @@
 #pragma once
 // Coalesces concurrent lookups into batches: one query for many keys instead of one query per key.
-// - `threads` batch threads each take what is waiting (at most `max_batch` keys), run the batch function
-//   once for all of it, and call each lookup's callback. An idle batcher runs a lone lookup at once (no
+// - Up to `threads` drain tasks (on a core::thread_pool) each take what is waiting (at most `max_batch` keys),
+//   run the batch function once for all of it, call each lookup's callback, and go on while lookups wait. An idle batcher runs a lone lookup at once (no
 //   timer, no added latency); under load, lookups arriving while every thread is busy leave together in the
 //   next batch, so the database sees a few big queries instead of one small query per request.
 // - Every lookup is answered by a batch that started after it was submitted, so it sees every write
@@ -10,13 +10,13 @@
 //   At most `max_pending` lookups wait: beyond, submit() refuses (the caller answers 503).
 // - An exception from the batch function reaches every lookup of that batch.
 // Thread-safe. stop() (also run by the destructor) answers what is queued, then joins the threads.
+// A drain task ends only when nothing waits, under the lock: a waiting lookup always has a task to take it.
 
 #include "robotoff/core/log.hpp"
 #include "robotoff/core/thread_pool.hpp"
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <exception>
@@ -24,7 +24,6 @@
 #include <mutex>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -75,30 +74,25 @@ private:
         callback done;
     };
 
-    void run_thread();
+    void drain();
     void run_batch(std::vector<lookup>& batch);
 
     settings settings_;
     batch_function fn_;
     mutable std::mutex mutex_;
-    std::condition_variable wake_;
     std::deque<lookup> pending_;
-    std::size_t idle_threads_ = 0;
+    std::size_t draining_ = 0;  // drain tasks queued or running
     bool stopping_ = false;
     counters counters_;
-    std::vector<std::thread> threads_;
+    thread_pool threads_;  // last: its threads stop before the members they use
 };
 
 template <typename K, typename V>
-batcher<K, V>::batcher(settings s, batch_function fn) : settings_(std::move(s)), fn_(std::move(fn)) {
-    settings_.threads = std::max<std::size_t>(1, settings_.threads);
+batcher<K, V>::batcher(settings s, batch_function fn)
+    : settings_(std::move(s)), fn_(std::move(fn)),
+      threads_(settings_.name, std::max<std::size_t>(1, settings_.threads), std::max<std::size_t>(1, settings_.threads)) {
+    settings_.threads = threads_.size();
     settings_.max_batch = std::max<std::size_t>(1, settings_.max_batch);
-    for (std::size_t n = 0; n < settings_.threads; ++n) {
-        threads_.emplace_back([this, n] {
-            set_thread_name("rd-" + settings_.name + "-" + std::to_string(n));
-            run_thread();
-        });
-    }
 }
 
 template <typename K, typename V>
@@ -108,8 +102,9 @@ bool batcher<K, V>::submit(K key, time_point deadline, callback done) {
         return false;
     }
     pending_.push_back({std::move(key), deadline, std::move(done)});
-    if (idle_threads_ > 0) {
-        wake_.notify_one();  // under load every thread is busy and takes it with the next batch: no wake-up
+    // Under load every drain task is busy and takes this lookup with its next batch: nothing to start.
+    if (draining_ < settings_.threads && threads_.try_submit([this] { drain(); })) {
+        ++draining_;
     }
     return true;
 }
@@ -118,31 +113,20 @@ template <typename K, typename V>
 void batcher<K, V>::stop() {
     {
         std::lock_guard lock(mutex_);
-        if (stopping_ && threads_.empty()) {
-            return;
-        }
         stopping_ = true;
     }
-    wake_.notify_all();
-    for (auto& t : threads_) {
-        if (t.joinable()) {
-            t.join();
-        }
-    }
-    threads_.clear();
+    threads_.stop();  // the drain tasks answer what is queued
 }
 
 template <typename K, typename V>
-void batcher<K, V>::run_thread() {
+void batcher<K, V>::drain() {
     std::vector<lookup> batch;
     for (;;) {
         {
-            std::unique_lock lock(mutex_);
-            ++idle_threads_;
-            wake_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
-            --idle_threads_;
+            std::lock_guard lock(mutex_);
             if (pending_.empty()) {
-                return;  // stopping, nothing left
+                --draining_;
+                return;
             }
             const std::size_t n = std::min(pending_.size(), settings_.max_batch);
             batch.assign(std::make_move_iterator(pending_.begin()),
