@@ -15,24 +15,25 @@ namespace {
 
 // The batch function of insight_services::open_insights: one query per server type in the batch (nearly
 // always just one).
-std::vector<std::vector<insights::insight>> lookup_open_insights(
+std::vector<insight_services::product_insights> lookup_open_insights(
     db::pool& pool, const std::vector<insight_services::product_key>& keys,
     std::chrono::steady_clock::time_point deadline) {
-    std::map<core::server_type, std::vector<std::size_t>> by_server;
-    for (std::size_t k = 0; k < keys.size(); ++k) {
-        by_server[keys[k].server_type].push_back(k);
+    std::map<core::server_type, std::vector<std::string>> barcodes;
+    for (const auto& key : keys) {
+        barcodes[key.server_type].push_back(key.barcode);
     }
-    std::vector<std::vector<insights::insight>> out(keys.size());
+    std::map<std::pair<core::server_type, std::string>, insight_services::product_insights> found;
     auto conn = pool.acquire(deadline);
-    for (const auto& [server, indices] : by_server) {
-        std::vector<std::string> barcodes;
-        for (std::size_t k : indices) {
-            barcodes.push_back(keys[k].barcode);
+    for (const auto& [server, codes] : barcodes) {
+        for (auto& [barcode, items] : insights::products_open_insights(*conn, server, codes)) {
+            found[{server, barcode}] = std::make_shared<const std::vector<insights::insight>>(std::move(items));
         }
-        auto found = insights::products_open_insights(*conn, server, barcodes);
-        for (std::size_t j = 0; j < indices.size(); ++j) {
-            out[indices[j]] = std::move(found[j]);
-        }
+    }
+    std::vector<insight_services::product_insights> out;
+    out.reserve(keys.size());
+    for (const auto& key : keys) {
+        auto it = found.find({key.server_type, key.barcode});
+        out.push_back(it == found.end() ? nullptr : it->second);
     }
     return out;
 }
@@ -88,13 +89,14 @@ std::string insights_array(const std::vector<insights::insight>& items) {
 void product_insights(insight_services& s, const http::request& req, http::reply_function reply) {
     auto type = server_type_param(req);
     std::string barcode = core::normalize_barcode(req.path_param("barcode"));
-    auto answer = [reply](std::vector<insights::insight> items, std::exception_ptr error) {
+    auto answer = [reply](insight_services::product_insights items, std::exception_ptr error) {
         if (error) {
             reply({}, error);
-        } else if (items.empty()) {
+        } else if (!items || items->empty()) {
             reply(http::response::json(R"({"status":"no_insights"})"), nullptr);
         } else {
-            reply(http::response::json("{\"status\":\"found\",\"insights\":" + insights_array(items) + "}"), nullptr);
+            reply(http::response::json("{\"status\":\"found\",\"insights\":" + insights_array(*items) + "}"),
+                  nullptr);
         }
     };
     if (!s.open_insights.submit({type, std::move(barcode)}, req.deadline, std::move(answer))) {

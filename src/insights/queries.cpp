@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <random>
-#include <string_view>
 #include <unordered_map>
 
 namespace robotoff::insights {
@@ -186,28 +185,18 @@ std::vector<std::string> voted_insight_ids(db::connection& conn, const std::opti
     return ids;
 }
 
-std::vector<std::vector<insight>> products_open_insights(db::connection& conn, core::server_type type,
-                                                        const std::vector<std::string>& barcodes) {
+std::unordered_map<std::string, std::vector<insight>> products_open_insights(db::connection& conn,
+                                                                         core::server_type type,
+                                                                         const std::vector<std::string>& barcodes) {
     const std::string sql = select_insights() +
                             " WHERE i.server_type = $1 AND i.barcode = ANY($2::text[]) AND i.annotation IS NULL"
                             " ORDER BY i.barcode, i.type, i.timestamp DESC";
     auto r = conn.exec_prepared(sql, {std::string(core::to_string(type)), db::array_literal(barcodes)});
-    std::unordered_map<std::string_view, std::vector<insight>> by_barcode;
+    std::unordered_map<std::string, std::vector<insight>> by_barcode;
     for (int i = 0; i < r.rows(); ++i) {
-        by_barcode[r.get_view(i, 1)].push_back(insight_from_row(r, i));
+        by_barcode[r.get_string(i, 1)].push_back(insight_from_row(r, i));
     }
-    std::vector<std::vector<insight>> out(barcodes.size());
-    for (std::size_t k = 0; k < barcodes.size(); ++k) {
-        auto found = by_barcode.find(barcodes[k]);
-        if (found != by_barcode.end()) {
-            // The same barcode asked twice in one batch gets a copy the second time.
-            out[k] = k + 1 < barcodes.size() && std::find(barcodes.begin() + static_cast<std::ptrdiff_t>(k) + 1,
-                                                          barcodes.end(), barcodes[k]) != barcodes.end()
-                         ? found->second
-                         : std::move(found->second);
-        }
-    }
-    return out;
+    return by_barcode;
 }
 
 namespace {

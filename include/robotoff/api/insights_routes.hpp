@@ -49,7 +49,9 @@ struct insight_services {
         core::server_type server_type;
         std::string barcode;
     };
-    core::batcher<product_key, std::vector<insights::insight>> open_insights;
+    // One product's open insights; null when it has none. Shared: one batch may ask a barcode twice.
+    using product_insights = std::shared_ptr<const std::vector<insights::insight>>;
+    core::batcher<product_key, product_insights> open_insights;
     // Stops the batch threads (after the HTTP server stopped: their answers post to its I/O context).
     void stop() { open_insights.stop(); }
     // Runs after an annotation decided an insight, so that the hot listings of this node drop it at their

@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace robotoff::insights {
@@ -43,10 +44,12 @@ std::vector<insight> random_insights(db::connection& conn, const insight_filter&
 std::vector<std::string> voted_insight_ids(db::connection& conn, const std::optional<std::string>& username,
                                            const std::string& device_id, int limit);
 
-// Open insights of each product in `barcodes`, ordered by type then timestamp desc (api.md §4.1): result[k] are
-// those of barcodes[k]. One query for all (the /insights/{barcode} route batches concurrent requests).
-std::vector<std::vector<insight>> products_open_insights(db::connection& conn, core::server_type type,
-                                                        const std::vector<std::string>& barcodes);
+// Open insights of the products in `barcodes` by barcode (a product without any is absent), each ordered
+// by type then timestamp desc (api.md §4.1). One query for all (the /insights/{barcode} route batches
+// concurrent requests).
+std::unordered_map<std::string, std::vector<insight>> products_open_insights(db::connection& conn,
+                                                                         core::server_type type,
+                                                                         const std::vector<std::string>& barcodes);
 
 struct prediction_filter {
     core::server_type server_type = core::server_type::off;
