@@ -62,6 +62,18 @@ void append_json_string(std::string& out, std::string_view text) {
     out += '"';
 }
 
+std::string json_string_array(const std::vector<std::string>& items) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i > 0) {
+            out += ',';
+        }
+        append_json_string(out, items[i]);
+    }
+    out += ']';
+    return out;
+}
+
 void append_json_member(std::string& out, std::string_view key, std::string_view raw_value, bool& first) {
     if (!first) {
         out += ',';

@@ -10,18 +10,6 @@
 namespace robotoff::insights {
 namespace {
 
-std::string json_list(const std::vector<std::string>& items) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        if (i > 0) {
-            out += ',';
-        }
-        core::append_json_string(out, items[i]);
-    }
-    out += ']';
-    return out;
-}
-
 // A WHERE clause under construction: fragments joined with AND, values as $n parameters.
 class where_builder {
 public:
@@ -78,7 +66,7 @@ where_builder insight_where(const insight_filter& f) {
         w.add("i.countries ?| " + w.bind(db::array_literal(f.countries)) + "::text[]");
     }
     if (!f.campaigns.empty()) {
-        w.add("i.campaign @> " + w.bind(json_list(f.campaigns)) + "::jsonb");
+        w.add("i.campaign @> " + w.bind(core::json_string_array(f.campaigns)) + "::jsonb");
     }
     if (!f.lc.empty()) {
         w.add("i.lc && " + w.bind(db::array_literal(f.lc)) + "::varchar[]");

@@ -23,18 +23,6 @@ std::string number(double v) {
     return buf;
 }
 
-std::string string_list(const std::vector<std::string>& items) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        if (i > 0) {
-            out += ',';
-        }
-        core::append_json_string(out, items[i]);
-    }
-    out += ']';
-    return out;
-}
-
 void emit(std::string& out, const char* key, const std::optional<std::string>& v, bool& first) {
     if (!first) {
         out += ',';
@@ -76,7 +64,7 @@ void visit_fields(const insight& x, Field&& field) {
         field(name, v ? int_text(*v, buf) : std::string_view("null"), false);
     };
     auto strings = [&](const char* name, const std::vector<std::string>& items) {
-        list = string_list(items);
+        list = core::json_string_array(items);
         field(name, list, false);
     };
     field("id", x.id, true);

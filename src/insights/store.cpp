@@ -68,18 +68,6 @@ std::vector<std::string> string_list(std::string_view json) {
     return out;
 }
 
-std::string json_list(const std::vector<std::string>& items) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        if (i > 0) {
-            out += ',';
-        }
-        core::append_json_string(out, items[i]);
-    }
-    out += ']';
-    return out;
-}
-
 core::server_type server_type_of(std::string_view s) {
     return core::parse_server_type(s).value_or(core::server_type::off);
 }
@@ -232,7 +220,7 @@ prediction_changes store_predictions_scoped(db::connection& conn, core::server_t
                                             const prediction_scope& scope, const std::vector<prediction>& predictions) {
     prediction_changes changes;
     auto unique = first_of_each_tuple(predictions);
-    std::string types_json = json_list(scope.types);
+    std::string types_json = core::json_string_array(scope.types);
     auto stored = conn.exec(
         "SELECT id, type, source_image, value_tag, value, predictor, automatic_processing FROM prediction "
         "WHERE server_type = $1 AND barcode = $2 AND type IN (SELECT jsonb_array_elements_text($3::jsonb)) "
@@ -268,7 +256,8 @@ std::vector<prediction> load_predictions(db::connection& conn, core::server_type
                       " FROM prediction WHERE server_type = $1 AND barcode = $2"
                       " AND ($3::jsonb IS NULL OR type IN (SELECT jsonb_array_elements_text($3::jsonb)))"
                       " ORDER BY id";
-    auto r = conn.exec(sql, {st(type), barcode, types.empty() ? db::param() : db::param(json_list(types))});
+    auto r = conn.exec(sql, {st(type), barcode,
+                             types.empty() ? db::param() : db::param(core::json_string_array(types))});
     std::vector<prediction> out;
     out.reserve(static_cast<std::size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i) {
@@ -308,8 +297,8 @@ db::params row_values(const insight& x) {
             x.type,
             x.data,
             x.timestamp,
-            json_list(x.countries),
-            json_list(x.brands),
+            core::json_string_array(x.countries),
+            core::json_string_array(x.brands),
             x.process_after,
             x.value_tag,
             x.value,
@@ -320,10 +309,10 @@ db::params row_values(const insight& x) {
             x.reserved_barcode,
             x.predictor,
             x.predictor_version,
-            json_list(x.campaign),
+            core::json_string_array(x.campaign),
             x.confidence,
             x.bounding_box,
-            x.lc ? db::param(json_list(*x.lc)) : db::param(),
+            x.lc ? db::param(core::json_string_array(*x.lc)) : db::param(),
             x.with_image};
 }
 

@@ -1,6 +1,7 @@
 #include "robotoff/products/dataset_import.hpp"
 
 #include "robotoff/core/file_io.hpp"
+#include "robotoff/core/json.hpp"
 #include "robotoff/core/log.hpp"
 #include "robotoff/products/field_filter.hpp"
 #include "robotoff/products/product.hpp"
@@ -168,15 +169,7 @@ private:
 };
 
 void append_json_list(std::string& out, const std::vector<std::string>& items) {
-    std::string json = "[";
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        if (i > 0) {
-            json += ',';
-        }
-        core::append_json_string(json, items[i]);
-    }
-    json += ']';
-    append_copy_field(out, json);
+    append_copy_field(out, core::json_string_array(items));
 }
 
 void append_row(std::string& out, const product& p) {

@@ -21,18 +21,6 @@ constexpr const char* find_sql =
 constexpr const char* mark_deleted_sql =
     "UPDATE product SET deleted = true, fetched_at = now() WHERE server_type = $1 AND barcode = $2";
 
-std::string json_list(const std::vector<std::string>& items) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        if (i > 0) {
-            out += ',';
-        }
-        core::append_json_string(out, items[i]);
-    }
-    out += ']';
-    return out;
-}
-
 db::param optional_text(const std::string& s) {
     return s.empty() ? db::param() : db::param(s);
 }
@@ -41,8 +29,8 @@ db::param optional_text(const std::string& s) {
 
 void upsert_product(db::connection& conn, const product& p, std::string_view source) {
     conn.exec(upsert_sql, {std::string(core::to_string(p.server_type)), p.barcode, optional_text(p.product_name),
-                           optional_text(p.lang), record_to_json(p), json_list(p.brands_tags),
-                           json_list(p.countries_tags), json_list(p.categories_tags), json_list(p.labels_tags),
+                           optional_text(p.lang), record_to_json(p), core::json_string_array(p.brands_tags),
+                           core::json_string_array(p.countries_tags), core::json_string_array(p.categories_tags), core::json_string_array(p.labels_tags),
                            p.unique_scans_n, p.last_modified_t, std::string(source)});
 }
 

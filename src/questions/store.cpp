@@ -14,18 +14,6 @@ constexpr const char* row_columns =
 constexpr const char* outer_columns =
     "q.id, q.barcode, q.type, q.server_type, q.value_tag, q.value, q.source_image, q.predictor, q.data, q.n_votes";
 
-std::string json_list(const std::vector<std::string>& items) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        if (i > 0) {
-            out += ',';
-        }
-        core::append_json_string(out, items[i]);
-    }
-    out += ']';
-    return out;
-}
-
 // A WHERE clause under construction: fragments joined with AND, values as $n parameters.
 class where_builder {
 public:
@@ -86,7 +74,7 @@ where_builder common_where(const question_filter& f) {
         w.add("i.countries ?| " + w.text_array(f.countries));
     }
     if (!f.campaigns.empty()) {
-        w.add("i.campaign @> " + w.bind(json_list(f.campaigns)) + "::jsonb");
+        w.add("i.campaign @> " + w.bind(core::json_string_array(f.campaigns)) + "::jsonb");
     }
     if (!f.include_reserved) {
         w.add("i.reserved_barcode = false");
@@ -262,7 +250,7 @@ unanswered_page unanswered_questions(db::connection& conn, const unanswered_filt
         w.add("i.countries ?| " + w.text_array(f.countries));
     }
     if (!f.campaigns.empty()) {
-        w.add("i.campaign @> " + w.bind(json_list(f.campaigns)) + "::jsonb");
+        w.add("i.campaign @> " + w.bind(core::json_string_array(f.campaigns)) + "::jsonb");
     }
     if (f.predictor) {
         w.add("i.predictor = " + w.bind(*f.predictor));

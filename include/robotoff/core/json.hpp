@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace robotoff::core {
 
@@ -31,6 +32,8 @@ std::string to_json(const rapidjson::Value& value);
 
 // Appends a JSON string literal (quoted and escaped) to `out`.
 void append_json_string(std::string& out, std::string_view text);
+// ["a","b"]: a JSON array of the strings.
+std::string json_string_array(const std::vector<std::string>& items);
 // Appends `"key":raw_value` to an object being written, with a comma before it unless `first` (then cleared).
 // `raw_value` is JSON text already.
 void append_json_member(std::string& out, std::string_view key, std::string_view raw_value, bool& first);

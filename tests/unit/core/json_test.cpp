@@ -44,3 +44,10 @@ TEST_CASE("append_json_string escapes like rapidjson::Writer, byte for byte", "[
         CHECK(appended(text) == with_writer(text));
     }
 }
+
+TEST_CASE("json_string_array writes a JSON array of escaped strings", "[unit]") {
+    using robotoff::core::json_string_array;
+    CHECK(json_string_array({}) == "[]");
+    CHECK(json_string_array({"en:france"}) == R"(["en:france"])");
+    CHECK(json_string_array({"a\"b", "c\\d", ""}) == R"(["a\"b","c\\d",""])");
+}
