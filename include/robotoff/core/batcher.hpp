@@ -1,9 +1,10 @@
 #pragma once
 // Coalesces concurrent lookups into batches: one query for many keys instead of one query per key.
-// - Up to `threads` drain tasks (on a core::thread_pool) each take what is waiting (at most `max_batch` keys),
-//   run the batch function once for all of it, call each lookup's callback, and go on while lookups wait. An idle batcher runs a lone lookup at once (no
-//   timer, no added latency); under load, lookups arriving while every thread is busy leave together in the
-//   next batch, so the database sees a few big queries instead of one small query per request.
+// - Up to `threads` drain tasks (on a core::thread_pool) each take what is waiting (at most `max_batch`
+//   keys), run the batch function once for all of it, call each lookup's callback, and go on while lookups
+//   wait. An idle batcher runs a lone lookup at once (no timer, no added latency); under load, lookups
+//   arriving while every task is busy leave together in the next batch, so the database sees a few big
+//   queries instead of one small query per request.
 // - Every lookup is answered by a batch that started after it was submitted, so it sees every write
 //   committed before the request came in (read-your-writes holds as without batching).
 // - Asynchronous: submit() never blocks (HTTP I/O threads call it); callbacks run on the batch threads.
