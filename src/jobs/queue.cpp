@@ -12,21 +12,24 @@ namespace {
 constexpr const char* sql_find_pending_dup =
     "SELECT id, payload::text FROM job WHERE kind = $1 AND state = 'pending' AND payload ? 'dedup_key' "
     "AND payload->>'dedup_key' = $2 FOR UPDATE";
+// A merged job keeps the more urgent (smaller) priority of the two.
 constexpr const char* sql_merge_into =
-    "UPDATE job SET payload = $2::jsonb, run_after = GREATEST(run_after, now() + make_interval(secs => $3)) "
-    "WHERE id = $1";
+    "UPDATE job SET payload = $2::jsonb, run_after = GREATEST(run_after, now() + make_interval(secs => $3)), "
+    "priority = LEAST(priority, $4::smallint) WHERE id = $1";
 constexpr const char* sql_insert_dedup =
-    "INSERT INTO job (kind, payload, run_after) VALUES ($1, $2::jsonb, now() + make_interval(secs => $3)) "
+    "INSERT INTO job (kind, payload, run_after, priority) "
+    "VALUES ($1, $2::jsonb, now() + make_interval(secs => $3), $4::smallint) "
     "ON CONFLICT (kind, (payload->>'dedup_key')) WHERE state = 'pending' AND payload ? 'dedup_key' DO NOTHING "
     "RETURNING id";
 constexpr const char* sql_insert =
-    "INSERT INTO job (kind, payload, run_after) VALUES ($1, $2::jsonb, now() + make_interval(secs => $3)) "
-    "RETURNING id";
+    "INSERT INTO job (kind, payload, run_after, priority) "
+    "VALUES ($1, $2::jsonb, now() + make_interval(secs => $3), $4::smallint) RETURNING id";
+constexpr const char* sql_priority = "SELECT priority FROM job WHERE id = $1";
 constexpr const char* sql_notify = "SELECT pg_notify('robotoffd_jobs', $1)";
 constexpr const char* sql_claim =
     "UPDATE job SET state = 'running', locked_by = $1, locked_at = now(), attempts = attempts + 1 "
     "WHERE id = (SELECT id FROM job WHERE state = 'pending' AND run_after <= now() AND kind = ANY($2::text[]) "
-    "ORDER BY run_after, id FOR UPDATE SKIP LOCKED LIMIT 1) "
+    "ORDER BY priority, run_after, id FOR UPDATE SKIP LOCKED LIMIT 1) "
     "RETURNING id, kind, payload::text, attempts, COALESCE(payload->>'product_key', '')";
 constexpr const char* sql_product_lock = "SELECT pg_advisory_xact_lock($1)";
 constexpr const char* sql_product_running =
@@ -87,7 +90,8 @@ void requeue_owned(db::connection& conn, long long id, const std::string& kind, 
         if (twin.rows() > 0) {
             long long twin_id = twin.get_int(0, 0);
             std::string merged = merge_payload(kind, twin.get_string(0, 1), effective);
-            conn.exec(sql_merge_into, {twin_id, merged, 0LL});
+            long long priority = conn.exec(sql_priority, {id}).get_int(0, 0);
+            conn.exec(sql_merge_into, {twin_id, merged, 0LL, priority});
             conn.exec(sql_merged_away, {id, "merged into pending job " + std::to_string(twin_id)});
             return;
         }
@@ -102,7 +106,7 @@ enqueue_result enqueue_in_transaction(db::connection& conn, const new_job& job) 
     const long long delay = job.delay.count();
     enqueue_result out;
     if (!key) {
-        auto r = conn.exec(sql_insert, {job.kind, job.payload, delay});
+        auto r = conn.exec(sql_insert, {job.kind, job.payload, delay, job.priority});
         out.id = r.get_int(0, 0);
     } else {
         // Two tries: a concurrent insert of the same key can win between our SELECT and INSERT.
@@ -112,10 +116,10 @@ enqueue_result enqueue_in_transaction(db::connection& conn, const new_job& job) 
                 out.id = dup.get_int(0, 0);
                 out.merged = true;
                 std::string merged = merge_payload(job.kind, dup.get_string(0, 1), job.payload);
-                conn.exec(sql_merge_into, {out.id, merged, delay});
+                conn.exec(sql_merge_into, {out.id, merged, delay, job.priority});
                 break;
             }
-            auto r = conn.exec(sql_insert_dedup, {job.kind, job.payload, delay});
+            auto r = conn.exec(sql_insert_dedup, {job.kind, job.payload, delay, job.priority});
             if (r.rows() > 0) {
                 out.id = r.get_int(0, 0);
             }

@@ -106,6 +106,34 @@ TEST_CASE("only registered kinds are claimed; delayed jobs wait", "[pg]") {
     CHECK(*next > 3500);
 }
 
+TEST_CASE("due low-priority jobs are claimed after due normal ones; a merge keeps the urgent priority", "[pg]") {
+    testing::temp_database tdb;
+    auto c = tdb.connect();
+    auto low_job = product_job("refresh_product", "1", "refresh:off:00000001");
+    low_job.priority = 1;
+    auto low = jobs::enqueue(*c, low_job);  // enqueued (and due) first
+    auto normal = jobs::enqueue(*c, product_job("refresh_product", "2", "refresh:off:00000002"));
+    auto first = jobs::claim(*c, worker("w1"));
+    REQUIRE(first);
+    CHECK(first->id == normal.id);
+    auto second = jobs::claim(*c, worker("w1"));
+    REQUIRE(second);
+    CHECK(second->id == low.id);
+
+    // Dedup merges: a normal twin makes a pending low job normal; a low twin leaves a normal job normal.
+    auto priority = [&](long long id) { return c->exec("SELECT priority FROM job WHERE id = $1", {id}).get_int(0, 0); };
+    auto a = jobs::enqueue(*c, low_job);
+    CHECK(priority(a.id) == 1);
+    auto b = jobs::enqueue(*c, product_job("refresh_product", "1", "refresh:off:00000001"));
+    CHECK(b.merged);
+    CHECK(b.id == a.id);
+    CHECK(priority(a.id) == 0);
+    CHECK(jobs::enqueue(*c, low_job).merged);
+    CHECK(priority(a.id) == 0);
+    auto plain = jobs::enqueue(*c, {"cleanup", "{}", seconds(0), 1});
+    CHECK(priority(plain.id) == 1);
+}
+
 TEST_CASE("jobs of one product never run concurrently (put back, attempt not counted)", "[pg]") {
     testing::temp_database tdb;
     auto c = tdb.connect();
