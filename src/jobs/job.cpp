@@ -54,7 +54,40 @@ void merge_diffs(rapidjson::Value& target, const rapidjson::Value& incoming,
     target.CopyFrom(incoming, alloc);
 }
 
+namespace {
+
+// import_image: the existing payload with the union of both flag lists; a side without flags asks for all.
+std::string merge_image_flags(std::string_view existing, std::string_view incoming) {
+    rapidjson::Document a = core::parse_json(existing);
+    rapidjson::Document b = core::parse_json(incoming);
+    auto old_flags = image_flags_of(a);
+    auto new_flags = image_flags_of(b);
+    if (!old_flags) {
+        return std::string(existing);
+    }
+    a.RemoveMember("flags");
+    if (new_flags) {
+        auto& alloc = a.GetAllocator();
+        rapidjson::Value merged(rapidjson::kArrayType);
+        for (const auto* list : {&*old_flags, &*new_flags}) {
+            for (const auto& f : *list) {
+                rapidjson::Value item(f.c_str(), static_cast<rapidjson::SizeType>(f.size()), alloc);
+                if (!contains(merged, item)) {
+                    merged.PushBack(item, alloc);
+                }
+            }
+        }
+        a.AddMember("flags", merged, alloc);
+    }
+    return core::to_json(a);
+}
+
+}  // namespace
+
 std::string merge_payload(std::string_view kind, std::string_view existing, std::string_view incoming) {
+    if (kind == "import_image") {
+        return merge_image_flags(existing, incoming);
+    }
     if (kind != "product_updated") {
         return std::string(existing);
     }
@@ -76,6 +109,69 @@ std::string merge_payload(std::string_view kind, std::string_view existing, std:
         merge_diffs(old_it->value, *new_diffs, alloc);
     }
     return core::to_json(a);
+}
+
+const image_flags& all_image_flags() {
+    static const image_flags flags = {std::string(image_flag::add_image_fingerprint),
+                                      std::string(image_flag::run_nutrition_table_object_detection),
+                                      std::string(image_flag::run_logo_object_detection),
+                                      std::string(image_flag::import_insights_from_image),
+                                      std::string(image_flag::extract_ingredients),
+                                      std::string(image_flag::extract_nutrition),
+                                      std::string(image_flag::predict_category)};
+    return flags;
+}
+
+const image_flags& upload_image_flags() {
+    static const image_flags flags(all_image_flags().begin(), all_image_flags().begin() + 2);
+    return flags;
+}
+
+const image_flags& ocr_image_flags() {
+    static const image_flags flags(all_image_flags().begin() + 2, all_image_flags().end());
+    return flags;
+}
+
+std::string image_flags_json(const image_flags& flags) {
+    return core::json_string_array(flags);
+}
+
+std::optional<image_flags> image_flags_of(const rapidjson::Value& payload) {
+    const rapidjson::Value* member = payload.IsObject() ? core::get_member(payload, "flags") : nullptr;
+    if (!member) {
+        return std::nullopt;
+    }
+    image_flags out;
+    if (member->IsArray()) {
+        for (const auto& f : member->GetArray()) {
+            if (f.IsString()) {
+                out.emplace_back(f.GetString(), f.GetStringLength());
+            }
+        }
+    }
+    return out;
+}
+
+bool has_image_flag(const rapidjson::Value& payload, std::string_view flag) {
+    auto flags = image_flags_of(payload);
+    return !flags || std::find(flags->begin(), flags->end(), flag) != flags->end();
+}
+
+std::string import_image_payload(core::server_type s, std::string_view barcode, std::string_view image_id,
+                                 std::string_view image_url, std::string_view ocr_url,
+                                 const std::optional<image_flags>& flags) {
+    std::string extra = "{\"image_id\":";
+    core::append_json_string(extra, image_id);
+    extra += ",\"image_url\":";
+    core::append_json_string(extra, image_url);
+    extra += ",\"ocr_url\":";
+    core::append_json_string(extra, ocr_url);
+    extra += ",\"ocr_checks\":0";
+    if (flags) {
+        extra += ",\"flags\":" + image_flags_json(*flags);
+    }
+    extra += "}";
+    return product_payload(s, barcode, dedup_key_for("import_image", core::product_key(s, barcode), image_id), extra);
 }
 
 std::string product_payload(core::server_type s, std::string_view barcode, std::string_view dedup_key,

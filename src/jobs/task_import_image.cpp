@@ -1,5 +1,6 @@
 // import_image (pipeline.md §8.2): register the image, get its OCR document (Product Opener's Vision JSON,
 // or local Tesseract per ocr.backend), run the image extractors, import with the "OCR of one image" scope.
+// The payload's `flags` (intake.md §2.3) choose the steps after the registration; no `flags` = all of them.
 
 #include "robotoff/core/file_io.hpp"
 #include "robotoff/core/log.hpp"
@@ -99,6 +100,12 @@ job_outcome run_import_image(task_environment& env, const job& j) {
                             *entry->full_height, st});
             }
         }
+    }
+
+    // Only import_insights_from_image has a model here yet (intake.md §2.3): without it there is no OCR to
+    // fetch, and an upload event's import must not wait for an OCR JSON that ocr_ready announces later.
+    if (!has_image_flag(j.payload, image_flag::import_insights_from_image)) {
+        return job_outcome::done("no OCR flags: image registered");
     }
 
     // 3. The OCR document.

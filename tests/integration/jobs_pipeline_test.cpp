@@ -8,6 +8,7 @@
 #include "robotoff/core/errors.hpp"
 #include "robotoff/core/file_io.hpp"
 #include "robotoff/db/pool.hpp"
+#include "robotoff/jobs/queue.hpp"
 #include "robotoff/jobs/service.hpp"
 #include "robotoff/spellcheck/spellchecker.hpp"
 #include "support/test_support.hpp"
@@ -201,6 +202,24 @@ TEST_CASE("Product Opener failing for a while: jobs retry with back-off and all 
     CHECK(row.get_string(0, 2).find("HTTP 500") != std::string::npos);
     CHECK(s.metrics.value("robotoffd_jobs_total", {{"kind", "import_image"}, {"result", "retry"}}) == 3);
     CHECK(s.scalar("SELECT count(*) FROM prediction WHERE barcode = '4903015130266'") > 0);
+}
+
+TEST_CASE("image import flags: without import_insights_from_image the image is only registered", "[integration]") {
+    stack s;
+    const std::string base = s.po.url() + "/images/products/490/301/513/0266/2";
+    auto import = [&](const jobs::image_flags& flags) {
+        s.svc.jobs().enqueue({"import_image", jobs::import_image_payload(core::server_type::off, nutrition_barcode,
+                                                                         "2", base + ".jpg", base + ".json", flags),
+                              seconds(0)});
+        REQUIRE(testing::eventually([&] { return s.all_jobs_settled(); }, seconds(60)));
+    };
+    import(jobs::upload_image_flags());
+    CHECK(s.scalar("SELECT count(*) FROM image WHERE barcode = '4903015130266' AND image_id = '2'") == 1);
+    CHECK(s.po.reads().find("/0266/2.json") == std::string::npos);  // no OCR fetched, no wait for it
+    CHECK(s.scalar("SELECT count(*) FROM prediction WHERE barcode = '4903015130266'") == 0);
+    import(jobs::ocr_image_flags());
+    CHECK(s.scalar("SELECT count(*) FROM prediction WHERE barcode = '4903015130266'") > 0);
+    CHECK(s.scalar("SELECT count(*) FROM job WHERE state <> 'done'") == 0);
 }
 
 TEST_CASE("automatic processing writes to Product Opener with the robot account", "[integration]") {

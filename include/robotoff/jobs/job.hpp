@@ -42,14 +42,45 @@ struct job_outcome {
 std::chrono::seconds retry_delay(int attempts, std::chrono::seconds base = std::chrono::seconds(30));
 
 // Merge of a new payload into a pending job with the same kind and dedup_key (§8.1). For product_updated the
-// `diffs` are merged (union of lists, later values win for scalars, objects merged recursively; an absent
-// or empty diff object stays "everything changed" only if both are empty); other kinds keep `existing`.
+// `diffs` are merged (union of lists, later values win for scalars, objects merged recursively; an absent or
+// empty diff object on either side means "everything changed"). For import_image the `flags` are unioned
+// (absent on either side = all flags = no member). Other kinds keep `existing`.
 std::string merge_payload(std::string_view kind, std::string_view existing, std::string_view incoming);
 
 // Recursively merges `incoming` into `target`: arrays are unioned (order kept, duplicates dropped), objects
 // merged key by key, other values replaced.
 void merge_diffs(rapidjson::Value& target, const rapidjson::Value& incoming,
                  rapidjson::Document::AllocatorType& alloc);
+
+// The image-import flags of intake.md §2.3: the `flags` member of an import_image payload (strings). No member
+// means all seven (the webhook and images/import routes).
+namespace image_flag {
+inline constexpr std::string_view add_image_fingerprint = "add_image_fingerprint";
+inline constexpr std::string_view run_nutrition_table_object_detection = "run_nutrition_table_object_detection";
+inline constexpr std::string_view run_logo_object_detection = "run_logo_object_detection";
+inline constexpr std::string_view import_insights_from_image = "import_insights_from_image";
+inline constexpr std::string_view extract_ingredients = "extract_ingredients";
+inline constexpr std::string_view extract_nutrition = "extract_nutrition";
+inline constexpr std::string_view predict_category = "predict_category";
+}  // namespace image_flag
+
+using image_flags = std::vector<std::string>;
+const image_flags& all_image_flags();      // the seven, in the order above
+const image_flags& upload_image_flags();   // add_image_fingerprint, run_nutrition_table_object_detection
+const image_flags& ocr_image_flags();      // the other five (they need the OCR JSON)
+// The JSON array text of `flags`: ["add_image_fingerprint",...].
+std::string image_flags_json(const image_flags& flags);
+// The flags of an import_image payload; nullopt when it has no `flags` member (= all flags). Non-string items
+// are ignored.
+std::optional<image_flags> image_flags_of(const rapidjson::Value& payload);
+// Whether the payload asks for `flag` (true when it has no `flags` member).
+bool has_image_flag(const rapidjson::Value& payload, std::string_view flag);
+
+// Payload of an import_image job (pipeline.md §8.2), dedup key "image:{product_key}:{image_id}", ocr_checks 0;
+// `flags` nullopt = no member = all flags.
+std::string import_image_payload(core::server_type s, std::string_view barcode, std::string_view image_id,
+                                 std::string_view image_url, std::string_view ocr_url,
+                                 const std::optional<image_flags>& flags = std::nullopt);
 
 // Payload of a product job: {"server_type", "barcode", "product_key", "dedup_key"?} plus the members of
 // `extra_json` (a JSON object text, may be empty). `dedup_key` empty = none.

@@ -50,3 +50,52 @@ TEST_CASE("product payloads and dedup keys", "[unit]") {
     auto plain = core::parse_json(jobs::product_payload(core::server_type::opff, "1", ""));
     CHECK_FALSE(plain.HasMember("dedup_key"));
 }
+
+TEST_CASE("image-import flag sets and the flags member", "[unit]") {
+    CHECK(jobs::all_image_flags().size() == 7);
+    CHECK(jobs::upload_image_flags() ==
+          jobs::image_flags{"add_image_fingerprint", "run_nutrition_table_object_detection"});
+    CHECK(jobs::ocr_image_flags() == jobs::image_flags{"run_logo_object_detection", "import_insights_from_image",
+                                                       "extract_ingredients", "extract_nutrition",
+                                                       "predict_category"});
+    CHECK(jobs::image_flags_json(jobs::upload_image_flags()) ==
+          R"(["add_image_fingerprint","run_nutrition_table_object_detection"])");
+    CHECK(jobs::image_flags_json({}) == "[]");
+
+    auto all = core::parse_json(R"({"image_id":"1"})");
+    CHECK_FALSE(jobs::image_flags_of(all));
+    CHECK(jobs::has_image_flag(all, jobs::image_flag::import_insights_from_image));
+    auto upload = core::parse_json(R"({"flags":["add_image_fingerprint",3]})");
+    CHECK(jobs::image_flags_of(upload) == jobs::image_flags{"add_image_fingerprint"});
+    CHECK(jobs::has_image_flag(upload, jobs::image_flag::add_image_fingerprint));
+    CHECK_FALSE(jobs::has_image_flag(upload, jobs::image_flag::import_insights_from_image));
+    // An empty list asks for nothing (not for everything).
+    CHECK_FALSE(jobs::has_image_flag(core::parse_json(R"({"flags":[]})"), jobs::image_flag::add_image_fingerprint));
+}
+
+TEST_CASE("import_image payloads carry the flags; merging unions them, absent = all", "[unit]") {
+    auto p = core::parse_json(jobs::import_image_payload(core::server_type::obf, "3017620425035", "4", "i.jpg",
+                                                         "i.json", jobs::ocr_image_flags()));
+    CHECK(std::string(p["dedup_key"].GetString()) == "image:obf:3017620425035:4");
+    CHECK(std::string(p["product_key"].GetString()) == "obf:3017620425035");
+    CHECK(std::string(p["image_url"].GetString()) == "i.jpg");
+    CHECK(std::string(p["ocr_url"].GetString()) == "i.json");
+    CHECK(p["ocr_checks"].GetInt() == 0);
+    CHECK(jobs::image_flags_of(p) == jobs::ocr_image_flags());
+    auto plain = core::parse_json(jobs::import_image_payload(core::server_type::off, "1", "2", "a", "b"));
+    CHECK_FALSE(plain.HasMember("flags"));
+
+    std::string upload = R"({"image_id":"4","ocr_checks":2,"flags":["add_image_fingerprint",)"
+                         R"("run_nutrition_table_object_detection"]})";
+    std::string ocr = R"({"image_id":"4","ocr_checks":0,"flags":["import_insights_from_image",)"
+                      R"("add_image_fingerprint"]})";
+    auto merged = core::parse_json(jobs::merge_payload("import_image", upload, ocr));
+    CHECK(jobs::image_flags_of(merged) == jobs::image_flags{"add_image_fingerprint",
+                                                            "run_nutrition_table_object_detection",
+                                                            "import_insights_from_image"});
+    CHECK(merged["ocr_checks"].GetInt() == 2);  // the rest of the pending job is kept
+    // No flags on either side: all flags, so no member.
+    CHECK_FALSE(core::parse_json(jobs::merge_payload("import_image", upload, R"({"image_id":"4"})"))
+                    .HasMember("flags"));
+    CHECK_FALSE(core::parse_json(jobs::merge_payload("import_image", R"({"image_id":"4"})", ocr)).HasMember("flags"));
+}
