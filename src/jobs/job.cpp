@@ -108,6 +108,11 @@ std::string merge_payload(std::string_view kind, std::string_view existing, std:
     } else {
         merge_diffs(old_it->value, *new_diffs, alloc);
     }
+    // A forced category model (product_type_switched) stays forced.
+    if (core::get_bool(b, "force_category").value_or(false)) {
+        a.RemoveMember("force_category");
+        a.AddMember("force_category", true, alloc);
+    }
     return core::to_json(a);
 }
 
@@ -217,6 +222,9 @@ std::string dedup_key_for(std::string_view kind, std::string_view product_key, s
     if (kind == "refresh_product") {
         return "refresh:" + std::string(product_key);
     }
+    if (kind == "product_type_switched") {
+        return "type_switch:" + std::string(product_key);
+    }
     return std::string(kind);
 }
 
@@ -230,7 +238,7 @@ const std::vector<std::string>& all_kinds() {
         "import_image",      "product_updated",     "product_deleted",        "image_deleted",
         "refresh_product",   "import_predictions_file", "process_insights",   "download_dataset",
         "refresh_all",       "download_taxonomies", "category_matcher_batch", "build_spellcheck_corpus",
-        "spellcheck_batch",  "cleanup"};
+        "spellcheck_batch",  "cleanup",             "product_type_switched"};
     return kinds;
 }
 

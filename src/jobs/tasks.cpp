@@ -16,10 +16,6 @@
 
 namespace robotoff::jobs {
 
-namespace {
-
-using std::chrono::seconds;
-
 core::server_type payload_server(const job& j) {
     auto s = core::get_string(j.payload, "server_type");
     auto t = s ? core::parse_server_type(*s) : std::nullopt;
@@ -36,6 +32,10 @@ std::string payload_barcode(const job& j) {
     }
     return std::string(*b);
 }
+
+namespace {
+
+using std::chrono::seconds;
 
 // Did the diffs add or change a field for which `pred` holds?
 template <typename Pred>
@@ -370,6 +370,7 @@ void register_tasks(runner& r, task_environment& env) {
     add("product_deleted", run_product_deleted);
     add("image_deleted", run_image_deleted);
     add("refresh_product", run_refresh_product);
+    add("product_type_switched", run_product_type_switched);
     add("import_predictions_file", run_import_predictions_file);
     if (env.writer) {
         add("process_insights", run_process_insights);

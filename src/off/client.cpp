@@ -191,6 +191,39 @@ std::optional<rapidjson::Document> client::get_product(core::server_type s, std:
     return out;
 }
 
+std::optional<std::string> client::get_product_type(core::server_type s, std::string_view barcode) const {
+    http_request req;
+    req.url = world_url(s) + "/api/v3.4/product/" + std::string(barcode) + "?fields=product_type";
+    req.timeout = settings_.read_timeout;
+    http_response r = send("product_type", std::move(req));
+    auto doc = core::try_parse_json(r.body);
+    bool object = doc && doc->IsObject();
+    if (r.status == 404) {
+        const rapidjson::Value* errors = object ? core::get_member(*doc, "errors") : nullptr;
+        if (errors && errors->IsArray()) {
+            for (const auto& e : errors->GetArray()) {
+                const rapidjson::Value* field = e.IsObject() ? core::get_member(e, "field") : nullptr;
+                if (field && field->IsObject() && core::get_string(*field, "id") == "product_type") {
+                    if (auto value = core::get_string(*field, "value")) {
+                        return std::string(*value);
+                    }
+                }
+            }
+        }
+        return std::nullopt;
+    }
+    check_status(r, "product type read");
+    const rapidjson::Value* product = object ? core::get_member(*doc, "product") : nullptr;
+    std::optional<std::string_view> type;
+    if (product && product->IsObject() && core::get_string(*doc, "status") == "success") {
+        type = core::get_string(*product, "product_type");
+    }
+    if (!type) {
+        throw po_error(error_kind::transport, "product type read: unexpected answer", r.status);
+    }
+    return std::string(*type);
+}
+
 std::optional<std::string> client::fetch_ocr_json(const std::string& url) const {
     http_request req;
     req.url = url;

@@ -3,6 +3,7 @@
 
 Serves, from a fixture directory, what robotoffd reads from Product Opener and its image/static servers:
   GET  /api/v2/product/<barcode>[?fields=..]   products/<barcode>.json (the "product" object or the full answer)
+  GET  /api/v3.4/product/<barcode>             the product's product_type ("food" when it has none), v3 answer
   GET  /images/products/<path>                 images/products/<path> (.jpg photos, .json OCR; a .json.gz
                                                fixture is served gzip-encoded when the client accepts gzip)
   GET|HEAD /data/<path>                        static/data/<path> with an ETag (If-None-Match -> 304)
@@ -217,6 +218,8 @@ class handler(BaseHTTPRequestHandler):
             return self.record_read(path, "injected")
         if path.startswith("/api/v2/product/"):
             return self.get_product(path[len("/api/v2/product/"):], query)
+        if path.startswith("/api/v3.4/product/"):
+            return self.get_product_type(path[len("/api/v3.4/product/"):])
         if path.startswith("/images/products/"):
             return self.get_file(os.path.join("images", "products", path[len("/images/products/"):]), False)
         if path.startswith("/data/"):
@@ -247,6 +250,22 @@ class handler(BaseHTTPRequestHandler):
             product = {k: v for k, v in product.items() if k in wanted}
         self.record_read(self.path, 200)
         self.send_json(200, {"code": barcode, "product": product, "status": 1, "status_verbose": "product found"})
+
+    def get_product_type(self, barcode):
+        """Only what product_type_switched asks (?fields=product_type). One fake serves every server type, so
+        it never answers Product Opener's "found with a different product_type" 404."""
+        barcode = urllib.parse.unquote(barcode)
+        product = self.load_product(barcode)
+        if product is None:
+            self.record_read(self.path, 404)
+            return self.send_json(404, {"code": barcode, "status": "failure", "result": {"id": "product_not_found"},
+                                        "errors": [{"message": {"id": "product_not_found"},
+                                                    "field": {"id": "code", "value": barcode},
+                                                    "impact": {"id": "failure"}}]})
+        self.record_read(self.path, 200)
+        self.send_json(200, {"code": barcode, "product": {"product_type": product.get("product_type", "food")},
+                             "status": "success", "result": {"id": "product_found"}, "errors": [],
+                             "warnings": []})
 
     def get_file(self, relative, with_etag):
         base = os.path.realpath(state.fixtures)

@@ -222,6 +222,70 @@ TEST_CASE("image import flags: without import_insights_from_image the image is o
     CHECK(s.scalar("SELECT count(*) FROM job WHERE state <> 'done'") == 0);
 }
 
+TEST_CASE("product_type_switched: the old key's rows go, the product is imported on its new server",
+          "[integration]") {
+    stack s;
+    s.call("POST", "/api/v1/images/import",
+           {{"barcode", nutrition_barcode},
+            {"image_url", s.po.url() + "/images/products/490/301/513/0266/2.jpg"},
+            {"ocr_url", s.po.url() + "/images/products/490/301/513/0266/2.json"}});
+    REQUIRE(testing::eventually([&] { return s.all_jobs_settled(); }, seconds(60)));
+    auto rows = [&](const std::string& table, const std::string& server) {
+        return s.scalar("SELECT count(*) FROM " + table + " WHERE server_type = '" + server +
+                        "' AND barcode = '4903015130266'");
+    };
+    const long long predictions = rows("prediction", "off");
+    REQUIRE(predictions > 0);
+    REQUIRE(rows("image", "off") == 1);
+    auto c = s.db.connect();
+    // Two insights of the old key: the annotated one survives the switch (spec README §10).
+    c->exec("INSERT INTO product_insight (id, annotation, value_tag, barcode, type, data, timestamp, "
+            "automatic_processing, server_type, countries, brands, n_votes, reserved_barcode, unique_scans_n) "
+            "SELECT v.id::uuid, v.annotation, v.tag, '4903015130266', 'label', '{}', now() AT TIME ZONE 'UTC', "
+            "false, 'off', '[]', '[]', 0, false, 0 FROM (VALUES "
+            "('6f1c2a9e-0c3d-4f7e-9a51-2b8d6e4c7a11', 1, 'en:organic'), "
+            "('6f1c2a9e-0c3d-4f7e-9a51-2b8d6e4c7a12', NULL, 'en:vegan')) AS v(id, annotation, tag)");
+    REQUIRE(rows("product_insight", "off") == 2);
+    auto run_switch = [&](const std::string& barcode) {
+        auto id = s.svc.jobs()
+                      .enqueue({"product_type_switched",
+                                jobs::product_payload(core::server_type::off, barcode,
+                                                      jobs::dedup_key_for("product_type_switched", "off:" + barcode)),
+                                seconds(0)})
+                      .id;
+        REQUIRE(testing::eventually([&] { return s.all_jobs_settled(); }, seconds(60)));
+        return jobs::find(*c, id)->state;
+    };
+
+    // Still food, or gone from Product Opener: nothing changes.
+    CHECK(run_switch(nutrition_barcode) == "done");
+    CHECK(run_switch("0000000000017") == "done");
+    CHECK(rows("prediction", "off") == predictions);
+    CHECK(s.scalar("SELECT count(*) FROM job WHERE payload->>'server_type' = 'obf'") == 0);
+
+    // Product Opener now files it as a cosmetic.
+    auto doc = core::parse_json(core::read_file(s.po.fixtures() + "/products/4903015130266.json"));
+    doc.AddMember("product_type", "beauty", doc.GetAllocator());
+    s.po.put_product(nutrition_barcode, core::to_json(doc));
+    CHECK(run_switch(nutrition_barcode) == "done");
+    CHECK(s.po.reads().find("/api/v3.4/product/4903015130266?fields=product_type") != std::string::npos);
+    CHECK(rows("prediction", "off") == 0);
+    CHECK(rows("image", "off") == 0);
+    CHECK(s.scalar("SELECT count(*) FROM product_insight WHERE server_type = 'off' AND annotation = 1") == 1);
+    CHECK(rows("product_insight", "off") == 1);
+    CHECK(s.scalar("SELECT count(*) FROM product WHERE server_type = 'off' AND barcode = '4903015130266' "
+                   "AND deleted") == 1);
+    // Re-imported on obf: every raw image with all flags, then product_updated with the category model forced.
+    CHECK(s.scalar("SELECT count(*) FROM job WHERE kind = 'import_image' AND state = 'done' AND "
+                   "payload->>'product_key' = 'obf:4903015130266' AND NOT payload ? 'flags' AND "
+                   "payload->>'ocr_url' LIKE '%/images/products/490/301/513/0266/2.json'") == 1);
+    CHECK(rows("image", "obf") == 1);
+    CHECK(s.scalar("SELECT count(*) FROM job WHERE kind = 'product_updated' AND state = 'done' AND "
+                   "payload->>'product_key' = 'obf:4903015130266' AND payload->'diffs' = '{}'::jsonb AND "
+                   "(payload->>'force_category')::boolean") == 1);
+    CHECK(s.scalar("SELECT count(*) FROM job WHERE state = 'failed'") == 0);
+}
+
 TEST_CASE("automatic processing writes to Product Opener with the robot account", "[integration]") {
     stack s;
     auto c = s.db.connect();

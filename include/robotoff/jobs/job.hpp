@@ -43,8 +43,9 @@ std::chrono::seconds retry_delay(int attempts, std::chrono::seconds base = std::
 
 // Merge of a new payload into a pending job with the same kind and dedup_key (§8.1). For product_updated the
 // `diffs` are merged (union of lists, later values win for scalars, objects merged recursively; an absent or
-// empty diff object on either side means "everything changed"). For import_image the `flags` are unioned
-// (absent on either side = all flags = no member). Other kinds keep `existing`.
+// empty diff object on either side means "everything changed") and a true `force_category` stays. For
+// import_image the `flags` are unioned (absent on either side = all flags = no member). Other kinds keep
+// `existing`.
 std::string merge_payload(std::string_view kind, std::string_view existing, std::string_view incoming);
 
 // Recursively merges `incoming` into `target`: arrays are unioned (order kept, duplicates dropped), objects
@@ -53,7 +54,7 @@ void merge_diffs(rapidjson::Value& target, const rapidjson::Value& incoming,
                  rapidjson::Document::AllocatorType& alloc);
 
 // The image-import flags of intake.md §2.3: the `flags` member of an import_image payload (strings). No member
-// means all seven (the webhook and images/import routes).
+// means all seven (the webhook and images/import routes, product_type_switched).
 namespace image_flag {
 inline constexpr std::string_view add_image_fingerprint = "add_image_fingerprint";
 inline constexpr std::string_view run_nutrition_table_object_detection = "run_nutrition_table_object_detection";
@@ -87,14 +88,15 @@ std::string import_image_payload(core::server_type s, std::string_view barcode, 
 std::string product_payload(core::server_type s, std::string_view barcode, std::string_view dedup_key,
                             std::string_view extra_json = {});
 
-// The §8.1 table of dedup keys: "image:{product_key}:{image_id}", "updated:{product_key}", ... Kinds without a
-// product and with a fixed key use the kind name.
+// The §8.1 table of dedup keys: "image:{product_key}:{image_id}", "updated:{product_key}",
+// "type_switch:{product_key}" (product_type_switched), ... Kinds without a product and with a fixed key use the
+// kind name.
 std::string dedup_key_for(std::string_view kind, std::string_view product_key, std::string_view image_id = {});
 
 // Whether a kind is a long batch job (its stale-lock timeout is longer): informative for logs.
 bool is_batch_kind(std::string_view kind);
 
-// Every kind of pipeline.md §8.1.
+// Every kind of pipeline.md §8.1, and product_type_switched (intake.md §3.5).
 const std::vector<std::string>& all_kinds();
 
 }  // namespace robotoff::jobs

@@ -103,6 +103,12 @@ public:
         return get_product(s, barcode, product_record_fields());
     }
 
+    // GET /api/v3.4/product/{barcode}?fields=product_type (intake.md §2.4): the product's type as Product
+    // Opener knows it ("food", "beauty", "petfood", "product"). Asked on the server of another type, Product
+    // Opener answers 404 with an errors[] item whose field.id is "product_type": its field.value. nullopt when
+    // the product is gone (any other 404). Throws po_error for other statuses and unreadable answers.
+    std::optional<std::string> get_product_type(core::server_type s, std::string_view barcode) const;
+
     // GET of an OCR JSON URL: its (decoded) text, or nullopt on 404. Throws po_error otherwise.
     std::optional<std::string> fetch_ocr_json(const std::string& url) const;
     // GET of an image: the bytes. Throws po_error (not_found included).

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 using namespace robotoff;
 using namespace std::chrono;
 
@@ -98,4 +100,18 @@ TEST_CASE("import_image payloads carry the flags; merging unions them, absent = 
     CHECK_FALSE(core::parse_json(jobs::merge_payload("import_image", upload, R"({"image_id":"4"})"))
                     .HasMember("flags"));
     CHECK_FALSE(core::parse_json(jobs::merge_payload("import_image", R"({"image_id":"4"})", ocr)).HasMember("flags"));
+}
+
+TEST_CASE("product_type_switched: a kind with its dedup key; product_updated keeps force_category", "[unit]") {
+    CHECK(jobs::dedup_key_for("product_type_switched", "off:3017620425035") == "type_switch:off:3017620425035");
+    const auto& kinds = jobs::all_kinds();
+    CHECK(std::find(kinds.begin(), kinds.end(), "product_type_switched") != kinds.end());
+
+    auto forced = core::parse_json(jobs::merge_payload(
+        "product_updated", R"({"diffs":{"fields":{"change":["quantity"]}}})", R"({"diffs":{},"force_category":true})"));
+    CHECK(forced["diffs"].ObjectEmpty());
+    CHECK(forced["force_category"].GetBool());
+    auto kept = core::parse_json(
+        jobs::merge_payload("product_updated", R"({"diffs":{},"force_category":true})", R"({"diffs":{}})"));
+    CHECK(kept["force_category"].GetBool());
 }
