@@ -9,10 +9,12 @@ packages=(
     # libraries (headers)
     libboost1.81-dev libboost-program-options1.81-dev libboost-iostreams1.81-dev libboost-locale1.81-dev
     libpq-dev rapidjson-dev libsimdjson-dev libpcre2-dev libicu-dev libstemmer-dev zlib1g-dev libssl-dev libsystemd-dev
-    libtesseract-dev libleptonica-dev libopencv-dev
+    libtesseract-dev libleptonica-dev libopencv-dev libhiredis-dev
     catch2
     # PostgreSQL 15 server (tests and scripts/run.sh start a private cluster)
     postgresql-15 postgresql-client-15
+    # Redis (tests start a private redis-server: Product Opener's event streams; redis-cli drives them)
+    redis-server redis-tools
     # Tesseract models: English, French, German, Spanish, Italian, Dutch, Portuguese + orientation (OSD)
     tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-deu tesseract-ocr-spa tesseract-ocr-ita
     tesseract-ocr-nld tesseract-ocr-por tesseract-ocr-osd

@@ -11,6 +11,7 @@ std::pair<bool, std::string> run_health_checks(const std::vector<health_check>& 
     auto& a = doc.GetAllocator();
     Value results(kArrayType);
     bool all_passed = true;
+    bool degraded = false;
     const double now = core::unix_seconds(std::chrono::system_clock::now());
     for (const auto& check : checks) {
         check_result r;
@@ -19,7 +20,13 @@ std::pair<bool, std::string> run_health_checks(const std::vector<health_check>& 
         } catch (const std::exception& e) {
             r = {false, e.what()};
         }
-        all_passed = all_passed && r.passed;
+        if (!r.passed) {
+            if (check.critical) {
+                all_passed = false;
+            } else {
+                degraded = true;
+            }
+        }
         Value item(kObjectType);
         item.AddMember("checker", Value(check.name.c_str(), a), a);
         item.AddMember("output", Value(r.output.c_str(), a), a);
@@ -30,7 +37,7 @@ std::pair<bool, std::string> run_health_checks(const std::vector<health_check>& 
     }
     Value message(kObjectType);
     message.AddMember("hostname", Value(hostname.c_str(), a), a);
-    message.AddMember("status", all_passed ? "success" : "failure", a);
+    message.AddMember("status", rapidjson::StringRef(!all_passed ? "failure" : degraded ? "degraded" : "success"), a);
     message.AddMember("timestamp", now, a);
     message.AddMember("results", results, a);
     doc.AddMember("message", message, a);

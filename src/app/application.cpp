@@ -166,6 +166,7 @@ application::application(const core::config& cfg)
                                   return api::check_result{ok, std::to_string(pending) + " pending, " +
                                                                    std::to_string(overdue) + " overdue"};
                               }});
+    configure_intake();
     build_routes();
 }
 
@@ -185,6 +186,21 @@ void application::configure_ocr_routes() {
     ocr_services_.crop_allowed_domains = cfg_.get_list("crop.allowed_domains");
     ocr_services_.limits.max_bytes = static_cast<std::uint64_t>(cfg_.get_int("ocr.max_image_bytes"));
     ocr_services_.limits.max_pixels = static_cast<std::uint64_t>(cfg_.get_int("ocr.max_image_pixels"));
+}
+
+void application::configure_intake() {
+    if (cfg_.get_string("redis.url").empty()) {
+        return;
+    }
+    intake_ = std::make_unique<intake::consumer>(intake::consumer_settings::from_config(cfg_, hostname()), pool_,
+                                                 metrics_, [this] { jobs_->jobs().wake(); });
+    // Redis down is "degraded": the API, the webhooks and the workers keep going (intake.md §3.6).
+    health_checks_.push_back({"redis",
+                              [this] {
+                                  const auto h = intake_->health();
+                                  return api::check_result{h.ok, h.output};
+                              },
+                              false});
 }
 
 void application::configure_predictors() {
@@ -307,6 +323,9 @@ int application::run() {
     }
 
     jobs_->start();
+    if (intake_) {
+        intake_->start();
+    }
     sd_notify(0, "READY=1");
     core::log::info("startup.ready", {{"port", server_->port()}});
 
@@ -338,6 +357,9 @@ int application::run() {
 
     server_->stop(std::chrono::milliseconds(cfg_.get_int("http.shutdown_grace_ms")));
     insight_services_.stop();
+    if (intake_) {
+        intake_->stop();  // no new jobs from the streams; unacked entries are redelivered
+    }
     // Scheduler first, then workers: running jobs finish; pending ones stay in the table.
     jobs_->stop();
     // Requests still queued when the listener closed have lost their connection: drop them.

@@ -15,6 +15,7 @@
 #include "robotoff/api/question_routes.hpp"
 #include "robotoff/api/system_routes.hpp"
 #include "robotoff/api/webhook_routes.hpp"
+#include "robotoff/intake/consumer.hpp"
 #include "robotoff/jobs/service.hpp"
 #include "robotoff/off/http_client.hpp"
 #include "robotoff/taxonomy/taxonomy.hpp"
@@ -46,6 +47,8 @@ private:
     void configure_predictors();
     // Local OCR, extraction rules and downloads for the OCR routes (shared with the job system).
     void configure_ocr_routes();
+    // The Redis Streams consumer and its health check, when redis.url is set.
+    void configure_intake();
     bool wait_for_database(const sigset_t& signals);
     // SIGHUP: reloads what can be swapped under running requests. Blocks (file I/O) on the main thread; a
     // failed reload is logged and the previous data stays in use.
@@ -76,6 +79,7 @@ private:
     core::system_clock clock_;
     std::unique_ptr<jobs::service> jobs_;                   // workers, scheduler, Product Opener client
     std::unique_ptr<api::webhook_services> webhook_services_;
+    std::unique_ptr<intake::consumer> intake_;              // Product Opener's Redis Streams (redis.url set)
     std::unique_ptr<off::http_client> fetch_client_;        // image and OCR downloads of the OCR routes
     api::ocr_route_services ocr_services_;
     std::unique_ptr<http::server> server_;

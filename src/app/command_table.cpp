@@ -66,6 +66,14 @@ const std::vector<command>& all_commands() {
          "committed to the job table like any other, then run on this thread; prints its final state.\n"
          "Exit 0 when the job is done, 1 when it failed or is waiting (retry, OCR not ready).\n",
          run_run_job},
+        {"replay-events", "re-read a range of Product Opener's event streams into jobs",
+         "usage: robotoffd replay-events --since ISO-TIME|ENTRY-ID [--until ISO-TIME|ENTRY-ID]\n"
+         "                               [--stream product_updates|ocr_ready|all] [--force] [--dry-run]\n"
+         "Reads the range with XRANGE (each stream from its own start) and handles every entry as the stream\n"
+         "consumer does (intake.md §3.4), in batches of 100. Entries already handled are skipped unless --force.\n"
+         "It never touches the consumer group. --dry-run prints each entry's outcome and jobs, stores nothing.\n"
+         "Needs redis.url. Times are UTC. Exit 0 on success, 1 on a Redis or database failure, 2 on bad usage.\n",
+         run_replay_events},
     };
     return table;
 }

@@ -43,5 +43,6 @@ int run_import_dataset(command_context& ctx);
 int run_import_predictions(command_context& ctx);
 int run_extract(command_context& ctx);
 int run_ocr(command_context& ctx);
+int run_replay_events(command_context& ctx);
 
 }  // namespace robotoff::app

@@ -20,6 +20,9 @@ struct check_result {
 struct health_check {
     std::string name;                         // "postgres", "taxonomies", "data_files", "jobs"
     std::function<check_result()> run;        // may block up to ~5 s; must not throw (exceptions = failure)
+    // A failing non-critical check makes the node "degraded" (200: a load balancer keeps it), a failing
+    // critical one makes it fail (503).
+    bool critical = true;
 };
 
 struct system_services {

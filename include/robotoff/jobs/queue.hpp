@@ -21,6 +21,7 @@ struct new_job {
     std::string kind;
     std::string payload = "{}";          // JSON object; its "dedup_key" member coalesces (§8.1)
     std::chrono::seconds delay{0};       // run_after = now + delay
+    int priority = 0;                    // 0 normal, 1 low (bulk editors): claimed after every due normal job
 };
 
 struct enqueue_result {
