@@ -258,9 +258,14 @@ job_outcome run_process_insights(task_environment& env, const job&) {
 
 job_outcome run_cleanup(task_environment& env, const job&) {
     long long purged = 0;
+    long long events = 0;
     {
         auto conn = env.pool.acquire();
         purged = purge(*conn, env.settings.retention);
+        // Handled stream entries are kept as long as jobs (intake.md §3.7): long enough to spot a redelivery.
+        events = conn->exec("DELETE FROM redis_stream_event WHERE received_at < now() - make_interval(secs => $1)",
+                            {static_cast<long long>(std::chrono::seconds(env.settings.retention).count())})
+                     .affected();
     }
     // OCR cache entries older than 7 days; image cache entries older than 24 h.
     auto sweep = [](const std::string& dir, std::chrono::hours age) {
@@ -282,7 +287,10 @@ job_outcome run_cleanup(task_environment& env, const job&) {
     };
     long long ocr = sweep(env.settings.ocr_cache_dir, std::chrono::hours(24 * 7));
     long long images = sweep("cache/images", std::chrono::hours(24));
-    core::log::info("jobs.cleanup", {{"jobs_purged", purged}, {"ocr_cache_removed", ocr}, {"images_removed", images}});
+    core::log::info("jobs.cleanup", {{"jobs_purged", purged},
+                                     {"stream_events_purged", events},
+                                     {"ocr_cache_removed", ocr},
+                                     {"images_removed", images}});
     return job_outcome::done();
 }
 
