@@ -92,6 +92,7 @@ const std::vector<setting_spec> table = {
     {"redis.connect_timeout_ms", t::integer, "5000", 100, 600000, "TCP connect timeout"},
     {"redis.health_grace_s", t::integer, "60", 0, 86400, "disconnection allowed before the redis health check fails"},
     {"redis.skip_user_ids", t::string, "roboto-app", 0, 0, "editors whose events are ignored (besides off.user and [robotoff] comments)"},
+    {"redis.server_types", t::string, "off,obf,opff,opf", 0, 0, "server types this deployment serves: events of other ones are acknowledged and ignored"},
     {"redis.low_priority_users", t::string, "scanbot,update_all_products", 0, 0, "editors whose events make low-priority jobs"},
 
     {"spellcheck.langs", t::string, "fr", 0, 0, "languages the ingredient spellchecker has a corpus for"},

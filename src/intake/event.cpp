@@ -80,7 +80,7 @@ struct product_target {
 };
 
 // Steps 1 of §3.4 common to both streams: barcode and server type.
-std::variant<product_target, planned_entry> target_of(const stream_entry& e) {
+std::variant<product_target, planned_entry> target_of(const stream_entry& e, const mapping_settings& s) {
     std::string barcode = core::normalize_barcode(e.field("code"));
     if (barcode.empty()) {
         return rejected(outcome::invalid, "empty code");
@@ -92,6 +92,9 @@ std::variant<product_target, planned_entry> target_of(const stream_entry& e) {
     if (e.field("flavor") == "off_pro") {
         // The event carries no organisation id: the pro product key cannot be built.
         return rejected(outcome::pro_platform, "producers platform event");
+    }
+    if (!contains(s.server_types, core::to_string(*server))) {
+        return rejected(outcome::ignored_server_type, "server type not in redis.server_types");
     }
     return product_target{*server, std::move(barcode)};
 }
@@ -112,7 +115,7 @@ jobs::new_job product_job(const char* kind, const product_target& t, std::chrono
 }
 
 planned_entry plan_product_update(const stream_entry& e, const mapping_settings& s) {
-    auto target = target_of(e);
+    auto target = target_of(e, s);
     if (auto* p = std::get_if<planned_entry>(&target)) {
         return std::move(*p);
     }
@@ -170,7 +173,7 @@ planned_entry plan_product_update(const stream_entry& e, const mapping_settings&
 }
 
 planned_entry plan_ocr_ready(const stream_entry& e, const mapping_settings& s) {
-    auto target = target_of(e);
+    auto target = target_of(e, s);
     if (auto* p = std::get_if<planned_entry>(&target)) {
         return std::move(*p);
     }
@@ -215,6 +218,7 @@ mapping_settings mapping_settings::from_config(const core::config& cfg) {
     s.robot_user = cfg.get_string("off.user");
     s.skip_user_ids = cfg.get_list("redis.skip_user_ids");
     s.low_priority_users = cfg.get_list("redis.low_priority_users");
+    s.server_types = cfg.get_list("redis.server_types");
     s.ocr_ready_enabled = cfg.get_bool("redis.ocr_ready_enabled");
     s.updated_wait = std::chrono::seconds(cfg.get_int("jobs.updated_product_wait_s"));
     s.images_url = cfg.get_string("off.images_url");

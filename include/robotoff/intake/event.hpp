@@ -40,6 +40,7 @@ inline constexpr const char* robot = "robot";
 inline constexpr const char* pro_platform = "pro_platform";
 inline constexpr const char* invalid = "invalid";
 inline constexpr const char* ignored_action = "ignored_action";
+inline constexpr const char* ignored_server_type = "ignored_server";  // a project this deployment does not serve
 inline constexpr const char* duplicate = "duplicate";
 inline constexpr const char* dead_letter = "dead_letter";
 inline constexpr const char* trimmed = "trimmed";
@@ -49,6 +50,7 @@ struct mapping_settings {
     std::string robot_user;                                // off.user
     std::vector<std::string> skip_user_ids{"roboto-app"};  // redis.skip_user_ids
     std::vector<std::string> low_priority_users{"scanbot", "update_all_products"};
+    std::vector<std::string> server_types{"off", "obf", "opff", "opf"};  // redis.server_types
     bool ocr_ready_enabled = true;                         // redis.ocr_ready_enabled
     std::chrono::seconds updated_wait{10};                 // jobs.updated_product_wait_s
     std::string images_url = "https://images.{base}.{tld}";

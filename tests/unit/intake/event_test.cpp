@@ -180,6 +180,16 @@ TEST_CASE("server type comes from product_type", "[unit]") {
           "https://images.openbeautyfacts.org/images/products/301/762/042/5035/2.jpg");
 }
 
+TEST_CASE("events of a project this deployment does not serve are ignored", "[unit]") {
+    intake::mapping_settings s;
+    s.server_types = {"off"};
+    auto e = update("3017620425035", "alice", "{}");
+    set_field(e, "product_type", "petfood");
+    auto p = plan_entry(source::product_updates, e, s);
+    CHECK(p.outcome == "ignored_server");
+    CHECK(p.jobs.empty());
+}
+
 TEST_CASE("ocr_ready imports the image with the OCR flags and ignores json_url", "[unit]") {
     intake::mapping_settings s;
     stream_entry e{"1718822431001-0",
