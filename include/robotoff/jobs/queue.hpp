@@ -41,8 +41,8 @@ struct claim_settings {
     std::chrono::seconds put_back_delay{5}; // per-product serialization
 };
 
-// Claims the oldest due pending job of the given kinds (FOR UPDATE SKIP LOCKED), marks it running and
-// commits. A job whose product already has a running job is put back (§8.1) and the next one is tried.
+// Claims the most urgent due pending job of the given kinds (lowest priority value, then oldest run_after;
+// FOR UPDATE SKIP LOCKED), marks it running and commits. A job whose product already has a running job is put back (§8.1) and the next one is tried.
 // nullopt when nothing is due.
 std::optional<job> claim(db::connection& conn, const claim_settings& settings);
 
