@@ -1,9 +1,9 @@
 #pragma once
 // The job bodies of pipeline.md §8 (import_image, product_updated, product_deleted, image_deleted,
 // refresh_product, import_predictions_file, process_insights, cleanup, product_type_switched). Each is a
-// handler for the runner: it reads what it needs (Product Opener through off::client, the database through the pool), calls the
-// domain libraries (extract, insights, products, matcher, ocr_engine) and reports done / not ready, or
-// throws to be retried. register_tasks() registers only the kinds whose dependencies are present; the
+// handler for the runner: it reads what it needs (Product Opener through off::client, the database through
+// the pool), calls the domain libraries (extract, insights, products, matcher, ocr_engine) and reports done /
+// not ready, or throws to be retried. register_tasks() registers only the kinds whose dependencies are present; the
 // others stay unregistered (never claimed by this node) and are listed by missing_kinds().
 // Thread-safe: handlers run on several worker threads at once; everything in task_environment is shared
 // read-only or thread-safe itself.
