@@ -33,6 +33,8 @@ pg_start "$pgdir" "$pgport" fsync=off synchronous_commit=off full_page_writes=of
 
 export ROBOTOFF_TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:$pgport/postgres"
 export ROBOTOFF_TEST_TMPDIR="$tmp"
+# The intake tests start their own redis-server (installed by scripts/install-deps.sh); they fail without it.
+export ROBOTOFF_TEST_REDIS_SERVER=$(command -v redis-server)
 
 # Playwright (no browser download: the test uses Debian's chromium) for the annotation page test.
 (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
