@@ -70,3 +70,44 @@ done = function(summary, latency, requests)
 end
 LUA
 }
+
+# bench_start_redis: a private redis-server on a free loopback port in $tmp/redis (no persistence: the
+# benchmarks measure robotoffd, not Redis's disk). Sets $redis_port and $redis_pid. Call bench_stop_redis from
+# the script's EXIT trap (bench_cleanup does not know about it).
+bench_start_redis() {
+    if ! command -v redis-server >/dev/null || ! command -v redis-cli >/dev/null; then
+        echo "redis-server and redis-cli are needed (scripts/install-deps.sh installs them)" >&2
+        return 1
+    fi
+    mkdir -p "$tmp/redis"
+    redis_port=$(free_port)
+    redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$tmp/redis" --save "" --appendonly no \
+        --daemonize no >"$tmp/redis/redis.log" 2>&1 &
+    redis_pid=$!
+    for _ in $(seq 100); do
+        [ "$(redis-cli -p "$redis_port" ping 2>/dev/null)" = PONG ] && { echo "redis: $(redis-server --version | cut -d' ' -f3)"; return 0; }
+        sleep 0.1
+    done
+    echo "redis-server did not start:" >&2
+    tail -5 "$tmp/redis/redis.log" >&2
+    return 1
+}
+
+bench_stop_redis() {
+    if [ -n "${redis_pid:-}" ]; then
+        kill "$redis_pid" 2>/dev/null || true
+        wait "$redis_pid" 2>/dev/null || true
+        redis_pid=""
+    fi
+}
+
+# bench_percentiles FILE: "n=N p50=..ms p90=..ms p99=..ms max=..ms" of a file of numbers (milliseconds, one a
+# line), nearest-rank percentiles.
+bench_percentiles() {
+    sort -n "$1" | awk '{ v[NR] = $1 } END {
+        if (NR == 0) { print "n=0"; exit }
+        split("50 90 99", ps, " ")
+        out = "n=" NR
+        for (i = 1; i <= 3; i++) { r = int((ps[i] * NR + 99) / 100); if (r < 1) r = 1; out = out sprintf(" p%s=%.1fms", ps[i], v[r]) }
+        print out sprintf(" max=%.1fms", v[NR]) }'
+}
