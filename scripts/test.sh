@@ -41,6 +41,14 @@ export ROBOTOFF_TEST_REDIS_SERVER=$(command -v redis-server)
 
 status=0
 (cd build && ctest --output-on-failure -j2 --timeout 900) || status=$?
+# The unit tests again in a time namespace where the machine booted 2 minutes ago: steady_clock's epoch is boot
+# time, so a default time_point used as "long ago" is only minutes old there (issue 14).
+uptime_s=$(cut -d. -f1 /proc/uptime)
+if [ "$uptime_s" -gt 130 ]; then
+    (cd build && unshare --fork --time --monotonic=-$((uptime_s - 120)) --boottime=-$((uptime_s - 120)) ctest --output-on-failure -j2 -L unit) || status=1
+else
+    echo "test.sh: the machine booted less than 130 s ago: the unit tests already ran in that situation"
+fi
 after_tests=$(date +%s)
 
 if [ -f tests/fuzz/CMakeLists.txt ]; then

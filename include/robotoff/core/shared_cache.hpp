@@ -32,7 +32,7 @@ public:
     void expire_all() {
         std::lock_guard lock(mutex_);
         for (auto& [key, e] : entries_) {
-            e.at = {};
+            e.stale = true;  // a flag, not an old time: steady_clock's epoch is boot time, minutes ago at most
         }
     }
 
@@ -46,6 +46,7 @@ private:
     struct entry {
         std::shared_ptr<const V> value;  // null until first computed
         bool computing = false;
+        bool stale = false;  // expire_all() was called since `at`
         std::chrono::steady_clock::time_point at;
     };
 
@@ -66,7 +67,7 @@ std::shared_ptr<const V> shared_cache<V>::get(const std::string& key, F compute)
         }
         for (;;) {
             entry& e = entries_[key];
-            const bool fresh = std::chrono::steady_clock::now() - e.at < ttl_;
+            const bool fresh = !e.stale && std::chrono::steady_clock::now() - e.at < ttl_;
             if (e.value && (fresh || e.computing)) {
                 return e.value;  // fresh, or being refreshed by another request: the last value serves
             }
@@ -90,6 +91,7 @@ std::shared_ptr<const V> shared_cache<V>::get(const std::string& key, F compute)
     entry& e = entries_[key];
     e.value = value;
     e.computing = false;
+    e.stale = false;
     e.at = std::chrono::steady_clock::now();
     computed_.notify_all();
     return value;
