@@ -225,6 +225,87 @@ long long connection::copy_in(std::string_view copy_sql, std::string_view data) 
     return copied;
 }
 
+// Streaming COPY (import-robotoff). -----------------------------------------------------------------------
+
+long long connection::copy_out(std::string_view copy_sql, const std::function<void(std::string_view row)>& on_row) {
+    const std::string text(copy_sql);
+    PGresult* start = PQexec(conn_.get(), text.c_str());
+    if (!start || PQresultStatus(start) != PGRES_COPY_OUT) {
+        result guard(start);
+        throw_result_error(conn_.get(), start);
+    }
+    PQclear(start);
+    long long rows = 0;
+    while (true) {
+        char* buffer = nullptr;
+        const int n = PQgetCopyData(conn_.get(), &buffer, 0);
+        if (n == -1) {
+            break;  // COPY done: the final result follows
+        }
+        if (n < 0) {
+            throw_result_error(conn_.get(), nullptr);
+        }
+        std::unique_ptr<char, void (*)(void*)> owned(buffer, PQfreemem);
+        ++rows;
+        on_row(std::string_view(buffer, static_cast<std::size_t>(n)));
+    }
+    std::optional<db_error> failure;
+    while (PGresult* res = PQgetResult(conn_.get())) {
+        result guard(res);
+        if (PQresultStatus(res) != PGRES_COMMAND_OK && !failure) {
+            const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+            failure.emplace(PQresultErrorMessage(res), state ? state : "");
+        }
+    }
+    if (failure) {
+        if (PQstatus(conn_.get()) == CONNECTION_BAD) {
+            throw unavailable(failure->what());
+        }
+        throw *failure;
+    }
+    return rows;
+}
+
+void connection::copy_in_begin(std::string_view copy_sql) {
+    const std::string text(copy_sql);
+    PGresult* start = PQexec(conn_.get(), text.c_str());
+    if (!start || PQresultStatus(start) != PGRES_COPY_IN) {
+        result guard(start);
+        throw_result_error(conn_.get(), start);
+    }
+    PQclear(start);
+}
+
+void connection::copy_in_put(std::string_view data) {
+    if (PQputCopyData(conn_.get(), data.data(), static_cast<int>(data.size())) != 1) {
+        throw_result_error(conn_.get(), nullptr);
+    }
+}
+
+long long connection::copy_in_end() {
+    if (PQputCopyEnd(conn_.get(), nullptr) != 1) {
+        throw_result_error(conn_.get(), nullptr);
+    }
+    long long copied = 0;
+    std::optional<db_error> failure;
+    while (PGresult* res = PQgetResult(conn_.get())) {
+        result guard(res);
+        if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+            copied += guard.affected();
+        } else if (!failure) {
+            const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+            failure.emplace(PQresultErrorMessage(res), state ? state : "");
+        }
+    }
+    if (failure) {
+        if (PQstatus(conn_.get()) == CONNECTION_BAD) {
+            throw unavailable(failure->what());
+        }
+        throw *failure;
+    }
+    return copied;
+}
+
 bool connection::broken() const { return !conn_ || PQstatus(conn_.get()) != CONNECTION_OK; }
 
 bool connection::in_transaction() const {

@@ -9,6 +9,7 @@
 //   ... tx.commit();               // COMMIT; destructor without commit -> ROLLBACK
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -127,6 +128,17 @@ public:
     void exec_script(std::string_view sql);
     // COPY ... FROM STDIN with the given text-format payload. Returns rows copied.
     long long copy_in(std::string_view copy_sql, std::string_view data);
+
+    // Streaming COPY (import-robotoff). COPY takes no parameters: `copy_sql` must be built from constant
+    // text and catalog identifiers only, never from values.
+    // copy_out: runs `COPY ... TO STDOUT` and calls on_row once per row (text format: the line with its
+    // '\n'), as rows arrive, so memory stays bounded. Returns rows. If on_row throws, the connection is left
+    // mid-COPY: discard it.
+    long long copy_out(std::string_view copy_sql, const std::function<void(std::string_view row)>& on_row);
+    // copy_in_begin/put/end: one `COPY ... FROM STDIN` fed in pieces; copy_in_end returns rows copied.
+    void copy_in_begin(std::string_view copy_sql);
+    void copy_in_put(std::string_view data);
+    long long copy_in_end();
 
     bool broken() const;
     bool in_transaction() const;
