@@ -54,6 +54,16 @@ const std::vector<command>& all_commands() {
          "Reads prediction lines (the `robotoffd extract` format, or the legacy forms with --type), stores them\n"
          "additively per product and runs the insight importers. Products are read from the product table.\n",
          run_import_predictions},
+        {"import-robotoff", "import an existing Robotoff PostgreSQL database (switching from Robotoff)",
+         "usage: robotoffd import-robotoff --from DSN [--allow-rejects] [--reject-file PATH]\n"
+         "Copies Robotoff 1.85's insights (uuids kept), votes, predictions and images from DSN (read-only, one\n"
+         "consistent snapshot, streamed) into database.url, which must be migrated. Barcodes are normalized,\n"
+         "`off-pro` and a null server_type become off_pro and off; unknown insight types are kept and counted.\n"
+         "Rows that break our rules go to the reject file (default import-robotoff-rejects.tsv: table, key,\n"
+         "reason). Batches commit as they go: run it again after a stop to finish; rows already there are\n"
+         "skipped. Prints a summary per table (read, written, present, merged, skipped); progress on a terminal.\n"
+         "Exit 0 on success, 1 when a row was skipped (unless --allow-rejects) or on failure, 2 on bad usage.\n",
+         run_import_robotoff},
         {"predict-categories", "run the category matcher over the products without categories",
          "usage: robotoffd predict-categories [--limit=N]\n"
          "Runs the category matcher (product names, pipeline.md §12) on every product of the product table that has\n"

@@ -41,6 +41,7 @@ int run_predict_categories(command_context& ctx);
 int run_run_job(command_context& ctx);
 int run_import_dataset(command_context& ctx);
 int run_import_predictions(command_context& ctx);
+int run_import_robotoff(command_context& ctx);
 int run_extract(command_context& ctx);
 int run_ocr(command_context& ctx);
 int run_replay_events(command_context& ctx);
