@@ -62,7 +62,9 @@ struct table_summary {
     long long skipped = 0;      // rejected (reject file)
     long long unknown_types = 0;                      // kept, type unknown to robotoffd
     std::map<std::string, long long> unknown_type_names;  // up to 50 names
-    double seconds = 0;
+    double seconds = 0;         // the copy
+    std::size_t indexes_rebuilt = 0;   // indexes dropped for the copy and rebuilt after it
+    double index_seconds = 0;
 };
 
 struct import_summary {
