@@ -13,6 +13,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <cstdio>
 #include <memory>
 #include <mutex>
@@ -203,6 +205,145 @@ private:
     std::FILE* file_ = nullptr;
 };
 
+// ---- parallel COPY -------------------------------------------------------------------------------------
+
+// Feeds one COPY ... FROM STDIN stream to several connections of our database, each on its own thread: on
+// the direct path the target backend parsing the rows (jsonb, arrays) is the bottleneck, one core each.
+// Chunks (whole rows) go round-robin; each connection commits every `batch_rows` rows. Abandoned (destroyed
+// without finish(), or a failure): open batches roll back.
+class parallel_copier {
+public:
+    parallel_copier(const std::string& url, int connect_timeout_s, std::size_t count, std::string copy_sql,
+                    std::size_t batch_rows)
+        : copy_sql_(std::move(copy_sql)), batch_rows_(batch_rows) {
+        for (std::size_t i = 0; i < count; ++i) {
+            auto w = std::make_unique<worker>();
+            w->conn = std::make_unique<db::connection>(url, 0, connect_timeout_s, "robotoffd-import-robotoff");
+            workers_.push_back(std::move(w));
+        }
+        for (auto& w : workers_) {
+            w->thread = std::jthread([this, raw = w.get()] { run(*raw); });
+        }
+    }
+    ~parallel_copier() {
+        {
+            std::lock_guard lock(mutex_);
+            if (!finished_ && !failure_) {
+                failure_ = "abandoned";
+            }
+        }
+        cv_.notify_all();
+        for (auto& w : workers_) {
+            if (w->thread.joinable()) {
+                w->thread.join();
+            }
+        }
+    }
+    parallel_copier(const parallel_copier&) = delete;
+    parallel_copier& operator=(const parallel_copier&) = delete;
+
+    // Blocks while that connection's queue is full. Throws import_error after a failure.
+    void put(std::string chunk, std::size_t rows) {
+        std::unique_lock lock(mutex_);
+        worker& w = *workers_[next_];
+        cv_.wait(lock, [&] { return w.queue.size() < max_queued || failure_; });
+        if (failure_) {
+            throw import_error(*failure_);
+        }
+        w.queue.emplace_back(std::move(chunk), rows);
+        next_ = (next_ + 1) % workers_.size();
+        cv_.notify_all();
+    }
+
+    // Commits the open batches and joins; returns rows copied. Throws import_error after a failure.
+    long long finish() {
+        {
+            std::lock_guard lock(mutex_);
+            for (auto& w : workers_) {
+                w->closing = true;
+            }
+        }
+        cv_.notify_all();
+        long long copied = 0;
+        for (auto& w : workers_) {
+            w->thread.join();
+            copied += w->copied;
+        }
+        std::lock_guard lock(mutex_);
+        finished_ = true;
+        if (failure_) {
+            throw import_error(*failure_);
+        }
+        return copied;
+    }
+
+private:
+    static constexpr std::size_t max_queued = 8;
+    struct worker {
+        std::unique_ptr<db::connection> conn;
+        std::deque<std::pair<std::string, std::size_t>> queue;
+        bool closing = false;
+        long long copied = 0;
+        std::jthread thread;
+    };
+
+    void run(worker& w) {
+        try {
+            std::optional<db::transaction> tx;
+            std::size_t rows = 0;
+            while (true) {
+                std::pair<std::string, std::size_t> item;
+                {
+                    std::unique_lock lock(mutex_);
+                    cv_.wait(lock, [&] { return !w.queue.empty() || w.closing || failure_; });
+                    if (failure_) {
+                        return;  // tx rolls back
+                    }
+                    if (w.queue.empty()) {
+                        break;  // closing
+                    }
+                    item = std::move(w.queue.front());
+                    w.queue.pop_front();
+                }
+                cv_.notify_all();
+                if (!tx) {
+                    tx.emplace(*w.conn);
+                    w.conn->copy_in_begin(copy_sql_);
+                }
+                w.conn->copy_in_put(item.first);
+                rows += item.second;
+                if (rows >= batch_rows_) {
+                    w.copied += w.conn->copy_in_end();
+                    tx->commit();
+                    tx.reset();
+                    rows = 0;
+                }
+            }
+            if (tx) {
+                w.copied += w.conn->copy_in_end();
+                tx->commit();
+            }
+        } catch (const std::exception& e) {
+            {
+                std::lock_guard lock(mutex_);
+                if (!failure_) {
+                    failure_ = std::string("copying into our database: ") + e.what();
+                }
+            }
+            cv_.notify_all();
+        }
+    }
+
+    std::string copy_sql_;
+    std::size_t batch_rows_;
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    std::vector<std::unique_ptr<worker>> workers_;
+    std::size_t next_ = 0;
+    std::optional<std::string> failure_;
+    bool finished_ = false;
+};
+
 // ---- the import ---------------------------------------------------------------------------------------
 
 using catalog = std::map<std::string, std::map<std::string, std::string>>;  // "schema.table" -> column -> type
@@ -382,7 +523,8 @@ private:
                 return "type is null";
             }
             const std::string type = copy_text::decode(raw);
-            const bool known = &t == &insight_table ? insights::is_insight_type(type) : insights::is_prediction_type(type);
+            const bool known =
+                &t == &insight_table ? insights::is_insight_type(type) : insights::is_prediction_type(type);
             if (!known) {
                 ++s.unknown_types;
                 if (s.unknown_type_names.size() < 50 || s.unknown_type_names.contains(type)) {
@@ -457,17 +599,34 @@ private:
         std::optional<db::transaction> tx;
         std::string chunk;
         std::size_t batch = 0;
+        std::size_t chunk_rows = 0;
         std::vector<std::string_view> fields;
         auto last_progress = started;
+        std::unique_ptr<parallel_copier> copier;
+        if (direct && !options_.target_url.empty()) {
+            copier = std::make_unique<parallel_copier>(options_.target_url, options_.connect_timeout_s, 2, copy_in_sql,
+                                                       options_.batch_rows);
+        }
+        auto flush_chunk = [&] {
+            if (chunk.empty()) {
+                return;
+            }
+            if (copier) {
+                copier->put(std::move(chunk), chunk_rows);
+                chunk = std::string();
+                chunk.reserve(1 << 19);
+            } else {
+                target_.copy_in_put(chunk);
+                chunk.clear();
+            }
+            chunk_rows = 0;
+        };
 
         auto finish_batch = [&] {
             if (!tx) {
                 return;
             }
-            if (!chunk.empty()) {
-                target_.copy_in_put(chunk);
-                chunk.clear();
-            }
+            flush_chunk();
             const long long copied = target_.copy_in_end();
             if (direct) {
                 s.written += copied;
@@ -482,7 +641,7 @@ private:
         source_.copy_out(source_copy_sql(t), [&](std::string_view row) {
             ++s.read;
             copy_text::split(row, fields);
-            if (!tx) {
+            if (!tx && !copier) {
                 tx.emplace(target_);
                 target_.copy_in_begin(copy_in_sql);
             }
@@ -493,12 +652,12 @@ private:
                 rejects_.add(t.name, fields.empty() ? "" : copy_text::decode(fields[0]), *reason);
             } else {
                 ++batch;
+                ++chunk_rows;
             }
             if (chunk.size() >= (1 << 18)) {
-                target_.copy_in_put(chunk);
-                chunk.clear();
+                flush_chunk();
             }
-            if (batch >= options_.batch_rows) {
+            if (batch >= options_.batch_rows && !copier) {
                 finish_batch();
             }
             if ((s.read & 1023) == 0 && options_.on_progress) {
@@ -509,7 +668,12 @@ private:
                 }
             }
         });
-        finish_batch();
+        if (copier) {
+            flush_chunk();
+            s.written += copier->finish();
+        } else {
+            finish_batch();
+        }
         s.seconds = std::chrono::duration<double>(clock_type::now() - started).count();
         const auto indexes_started = clock_type::now();
         s.indexes_rebuilt = rebuild_indexes(t.name);

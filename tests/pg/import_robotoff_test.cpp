@@ -57,7 +57,8 @@ VALUES
   '2023-05-01 10:00:00', NULL, NULL, NULL, 0, NULL, '[]', '[]', NULL, NULL, NULL, '/301/762/042/5035/1.jpg', false,
   'off', 0, false, NULL, NULL, '[]', NULL, NULL, NULL, true),
  ('00000000-0000-4000-8000-000000000005', '3017620425035', 'brand', '{}', '2023-05-01 10:00:00', NULL, 5, NULL, 0,
-  NULL, '[]', '[]', NULL, 'nutella', 'Nutella', NULL, false, 'off', 0, false, NULL, NULL, '[]', NULL, NULL, NULL, false),
+  NULL, '[]', '[]', NULL, 'nutella', 'Nutella', NULL, false, 'off', 0, false, NULL, NULL, '[]', NULL, NULL, NULL,
+  false),
  ('00000000-0000-4000-8000-000000000006', '3017620425035', 'label', '{}', '2023-05-01 10:00:00', NULL, NULL, NULL, 0,
   NULL, '[]', '[]', NULL, 'en:vegan', NULL, NULL, false, 'off', 0, false, NULL, NULL, '[]', NULL, '[1, 2, 3]', NULL,
   false),
@@ -324,7 +325,8 @@ TEST_CASE("import-robotoff copies every rule's rows and rejects the broken ones"
     CHECK(!first.rebuilt.empty());
 
     SECTION("a second run writes nothing") {
-        const auto before = rows_by_key(*f.target_conn, std::string("SELECT ") + insight_columns + " FROM product_insight");
+        const auto before =
+            rows_by_key(*f.target_conn, std::string("SELECT ") + insight_columns + " FROM product_insight");
         const auto second = f.import();
         CHECK(table(second, "product_insight").written == 0);
         CHECK(table(second, "product_insight").present == 6);
