@@ -336,6 +336,16 @@ void add_webhook_routes(http::router& router, webhook_services& services) {
                     if (image_id.empty()) {
                         throw core::invalid_parameter("image_url", "must be a product image URL.");
                     }
+                    // Never a caller-chosen host (issue 13): the URLs are where Product Opener keeps this image
+                    // (spec README §5); anything else is refused.
+                    const std::string base = core::expand_base_url(s.images_url, server, s.tld) +
+                                             "/images/products" + core::split_barcode(barcode) + "/" + image_id;
+                    if (image_url != base + ".jpg") {
+                        throw core::invalid_parameter("image_url", "must be " + base + ".jpg");
+                    }
+                    if (ocr_url != base + ".json") {
+                        throw core::invalid_parameter("ocr_url", "must be " + base + ".json");
+                    }
                     commit_jobs(services, {import_image_job(server, barcode, image_id, image_url, ocr_url)}, req);
                     return scheduled();
                 },

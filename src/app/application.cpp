@@ -180,10 +180,19 @@ void application::configure_ocr_routes() {
                                                        std::string(core::product_token()));
     ocr_services_.ocr = jobs_->local_ocr();
     ocr_services_.rules = jobs_->rules();
-    ocr_services_.fetch = api::fetch_with_client(*fetch_client_);
-    // api.md §4.8 and data-model.md §10: crop sources are kept 24 h under cache/images (the cleanup job purges).
-    ocr_services_.crop_fetch = api::cached_fetcher(ocr_services_.fetch, "cache/images", std::chrono::hours(24));
+    // Outbound fetch policy (README "Security"): a bad network or host entry stops the start-up here.
+    const off::fetcher fetcher(*fetch_client_, off::fetch_settings::from_config(cfg_));
+    ocr_services_.images_url = cfg_.get_string("off.images_url");
+    ocr_services_.tld = cfg_.tld();
+    ocr_services_.ocr_allowed_hosts = off::parse_allow_list(cfg_.get_list("fetch.ocr_allowed_hosts"));
     ocr_services_.crop_allowed_domains = cfg_.get_list("crop.allowed_domains");
+    auto ocr_hosts = off::image_servers(ocr_services_.images_url, ocr_services_.tld);
+    ocr_hosts.insert(ocr_hosts.end(), ocr_services_.ocr_allowed_hosts.begin(), ocr_services_.ocr_allowed_hosts.end());
+    ocr_services_.fetch = api::fetch_with_policy(fetcher, std::move(ocr_hosts));
+    // api.md §4.8 and data-model.md §10: crop sources are kept 24 h under cache/images (the cleanup job purges).
+    ocr_services_.crop_fetch =
+        api::cached_fetcher(api::fetch_with_policy(fetcher, off::parse_allow_list(ocr_services_.crop_allowed_domains)),
+                            "cache/images", std::chrono::hours(24));
     ocr_services_.limits.max_bytes = static_cast<std::uint64_t>(cfg_.get_int("ocr.max_image_bytes"));
     ocr_services_.limits.max_pixels = static_cast<std::uint64_t>(cfg_.get_int("ocr.max_image_pixels"));
 }

@@ -71,6 +71,13 @@ const std::vector<setting_spec> table = {
     {"dataset.min_product_count", t::integer, "2800000", 0, 1e12, "integrity check: fewest products a downloaded dump may hold"},
     {"taxonomy.refresh_h", t::integer, "2", 1, 8760, "taxonomy download check period"},
 
+    // Outbound fetches of URLs that requests and events name (README "Security"; issue 13).
+    {"fetch.allowed_networks", t::string, "", 0, 0, "networks (CIDR, comma-separated) fetches may reach although private, loopback or link-local (tests: 127.0.0.0/8)"},
+    {"fetch.ocr_allowed_hosts", t::string, "", 0, 0, "hosts (host or host:port) /predict/ocr_prediction and /images/ocr may fetch from besides the image servers"},
+    {"fetch.max_bytes", t::integer, "33554432", 1024, 4294967296.0, "largest fetched body, also once gzip-inflated"},
+    {"fetch.timeout_ms", t::integer, "10000", 100, 600000, "deadline of one fetch, redirects included"},
+    {"fetch.max_redirects", t::integer, "3", 0, 3, "redirects followed by a fetch (each hop checked again)"},
+
     {"crop.allowed_domains", t::string, "", 0, 0, "hosts /api/v1/images/crop may fetch from (comma-separated; empty refuses all)"},
     {"import.token", t::string, "", 0, 0, "if set, POST /api/v1/insights/import requires Authorization: Bearer <token>", true},
     {"webhooks.token", t::string, "", 0, 0, "if set, webhook and image-import routes require this shared secret", true},

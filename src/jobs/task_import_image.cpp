@@ -1,6 +1,7 @@
 // import_image (pipeline.md §8.2): register the image, get its OCR document (Product Opener's Vision JSON,
 // or local Tesseract per ocr.backend), run the image extractors, import with the "OCR of one image" scope.
 // The payload's `flags` (intake.md §2.3) choose the steps after the registration; no `flags` = all of them.
+// Downloads go through off::client's outbound fetch policy (image servers only, fetch.* limits).
 
 #include "robotoff/core/file_io.hpp"
 #include "robotoff/core/log.hpp"
@@ -52,8 +53,6 @@ job_outcome run_import_image(task_environment& env, const job& j) {
     auto server = core::parse_server_type(str(j.payload, "server_type"));
     std::string barcode = str(j.payload, "barcode");
     std::string image_id = str(j.payload, "image_id");
-    std::string image_url = str(j.payload, "image_url");
-    std::string ocr_url = str(j.payload, "ocr_url");
     int ocr_checks = static_cast<int>(core::get_int(j.payload, "ocr_checks").value_or(0));
     if (!server || barcode.empty()) {
         throw std::runtime_error("import_image payload without server_type/barcode");
@@ -61,6 +60,10 @@ job_outcome run_import_image(task_environment& env, const job& j) {
     const auto s = *server;
     const std::string st(core::to_string(s));
     const std::string source_image = core::source_image_path(barcode, image_id);
+    // The photo and its OCR JSON are where Product Opener keeps them on the image server of this server type
+    // (spec README §5), whatever URLs the payload carries: no job fetches a URL a caller chose (issue 13).
+    const std::string image_url = env.po.image_url(s, barcode, image_id);
+    const std::string ocr_url = env.po.ocr_url(s, barcode, image_id);
 
     // 1. The product.
     std::optional<products::product> product;

@@ -75,6 +75,7 @@ client_settings client_settings::from_config(const core::config& cfg) {
     s.max_concurrency = static_cast<int>(cfg.get_int("off.max_concurrency"));
     s.spellcheck_langs = cfg.get_list("spellcheck.langs");
     s.matcher_langs = cfg.get_list("category_matcher.langs");
+    s.fetch = fetch_settings::from_config(cfg);
     return s;
 }
 
@@ -225,9 +226,11 @@ std::optional<std::string> client::get_product_type(core::server_type s, std::st
 }
 
 std::optional<std::string> client::fetch_ocr_json(const std::string& url) const {
+    const fetch_policy policy{&settings_.fetch, image_servers(settings_.images_url, settings_.tld)};
     http_request req;
     req.url = url;
     req.timeout = settings_.read_timeout;
+    req.policy = &policy;
     http_response r = send("ocr", std::move(req));
     if (r.status == 404) {
         return std::nullopt;
@@ -235,19 +238,17 @@ std::optional<std::string> client::fetch_ocr_json(const std::string& url) const 
     check_status(r, "OCR download");
     if (core::looks_gzipped(r.body)) {
         // A .json.gz served without Content-Encoding.
-        try {
-            return core::gzip_decompress(r.body);
-        } catch (const core::io_error& e) {
-            throw po_error(error_kind::transport, std::string("OCR download: bad gzip: ") + e.what(), r.status);
-        }
+        return gunzip(r.body, settings_.fetch.max_bytes);
     }
     return std::move(r.body);
 }
 
 std::string client::fetch_image(const std::string& url) const {
+    const fetch_policy policy{&settings_.fetch, image_servers(settings_.images_url, settings_.tld)};
     http_request req;
     req.url = url;
     req.timeout = settings_.read_timeout;
+    req.policy = &policy;
     http_response r = send("image", std::move(req));
     check_status(r, "image download");
     return std::move(r.body);

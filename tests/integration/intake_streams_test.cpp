@@ -180,7 +180,8 @@ struct intake_env {
             "--off.world_url=" + po.url(),    "--off.images_url=" + po.url(),  "--off.static_url=" + po.url(),
             "--off.user=roboto-app",          "--off.password=secret",         "--ocr.cache_dir=" + ocr_cache,
             "--dataset.dir=" + dataset_dir,   "--dataset.url=" + po.url() + "/data/openfoodfacts-products.jsonl.gz",
-            "--jobs.poll_interval_ms=200",    "--jobs.updated_product_wait_s=0"};
+            "--jobs.poll_interval_ms=200",    "--jobs.updated_product_wait_s=0",
+            "--fetch.allowed_networks=127.0.0.0/8"};  // the fake image server is on loopback
         f.insert(f.end(), extra.begin(), extra.end());
         return f;
     }

@@ -53,7 +53,8 @@ struct stack {
             {"jobs.updated_product_wait_s", "0"}, {"off.user", "roboto-app"}, {"off.password", "secret"},
             {"ocr.cache_dir", testing::make_temp_dir()},
             {"dataset.url", po.url() + "/data/openfoodfacts-products.jsonl.gz"},
-            {"dataset.dir", testing::make_temp_dir()}};
+            {"dataset.dir", testing::make_temp_dir()},
+            {"fetch.allowed_networks", "127.0.0.0/8"}};  // the fake image server is on loopback
         for (auto& [k, val] : extra) {
             v[k] = val;
         }

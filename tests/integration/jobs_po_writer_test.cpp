@@ -29,6 +29,7 @@ off::client_settings settings_for(const testing::fake_po& po) {
     s.world_url = po.url();
     s.images_url = po.url();
     s.static_url = po.url();
+    s.fetch.allowed_networks = {off::parse_network("127.0.0.0/8")};  // the fake image server is on loopback
     s.user = "roboto-app";
     s.password = "pw";
     return s;

@@ -16,6 +16,7 @@
 #include "robotoff/core/json.hpp"
 #include "robotoff/core/product_ref.hpp"
 #include "robotoff/off/errors.hpp"
+#include "robotoff/off/fetch_policy.hpp"
 #include "robotoff/off/http_client.hpp"
 #include "robotoff/off/writes.hpp"
 
@@ -48,6 +49,9 @@ struct client_settings {
     int max_concurrency = 8;
     std::vector<std::string> spellcheck_langs{"fr"};
     std::vector<std::string> matcher_langs{"fr", "en", "es", "de"};
+    // OCR JSON and image downloads go through the outbound fetch policy (fetch_policy.hpp): image servers
+    // only, these networks and limits.
+    fetch_settings fetch;
 
     static client_settings from_config(const core::config& cfg);
 };
@@ -109,9 +113,10 @@ public:
     // the product is gone (any other 404). Throws po_error for other statuses and unreadable answers.
     std::optional<std::string> get_product_type(core::server_type s, std::string_view barcode) const;
 
-    // GET of an OCR JSON URL: its (decoded) text, or nullopt on 404. Throws po_error otherwise.
+    // GET of an OCR JSON URL: its (decoded) text, or nullopt on 404. Throws po_error otherwise (fetch_refused
+    // when the URL is not on an image server of images_url or the policy refuses it).
     std::optional<std::string> fetch_ocr_json(const std::string& url) const;
-    // GET of an image: the bytes. Throws po_error (not_found included).
+    // GET of an image under the same policy: the bytes. Throws po_error (not_found included).
     std::string fetch_image(const std::string& url) const;
 
     // HEAD: the ETag (quotes removed; empty if none). Throws po_error.
