@@ -11,6 +11,10 @@ namespace robotoff::app {
 namespace {
 
 void draw_progress(const migrate::table_progress& p) {
+    if (p.indexes > 0) {
+        std::fprintf(stderr, "%-18s rebuilding %zu indexes dropped for the copy\n", p.table.c_str(), p.indexes);
+        return;
+    }
     const double rate = p.seconds > 0 ? static_cast<double>(p.rows) / p.seconds : 0;
     std::fprintf(stderr, "\r%-18s %12lld rows  %9.0f rows/s  %7.1f s%s", p.table.c_str(), p.rows, rate, p.seconds,
                  p.done ? "\n" : "  ");

@@ -734,6 +734,12 @@ private:
         if (work.empty()) {
             return 0;
         }
+        if (options_.on_progress && table) {
+            table_progress p;
+            p.table = table;
+            p.indexes = work.size();
+            options_.on_progress(p);
+        }
         std::mutex mutex;
         std::size_t next = 0;
         std::optional<std::string> failure;

@@ -39,7 +39,8 @@ struct table_progress {
     std::string table;
     long long rows = 0;     // rows read from the source so far
     double seconds = 0;     // since this table started
-    bool done = false;
+    bool done = false;          // the copy of this table is over
+    std::size_t indexes = 0;    // > 0: the copy is over and this many dropped indexes are being rebuilt
 };
 
 struct import_options {
