@@ -365,12 +365,15 @@ bool consumer::wait_for_backpressure() {
         auto conn = pool_.acquire();
         return jobs::pending_total(*conn);
     };
+    // Counted again once a second (other nodes add jobs too) or as soon as our own writes since the last
+    // count could have reached the threshold, so one node overshoots it by one batch at most.
     const auto now = clock::now();
-    if (now < next_pressure_check_) {
+    if (now < next_pressure_check_ && pressure_budget_ > 0) {
         return true;
     }
     next_pressure_check_ = now + std::chrono::seconds(1);
-    if (pending() < settings_.pause_pending) {
+    pressure_budget_ = settings_.pause_pending - pending();
+    if (pressure_budget_ > 0) {
         return true;
     }
     core::log::warning("intake.paused", {{"pending_jobs_at_least", settings_.pause_pending}});
@@ -380,7 +383,8 @@ bool consumer::wait_for_backpressure() {
             std::lock_guard lock(mutex_);
             last_ok_ = clock::now();  // paused on purpose: still healthy
         }
-        if (pending() < settings_.resume_pending) {
+        if (const long long now_pending = pending(); now_pending < settings_.resume_pending) {
+            pressure_budget_ = settings_.pause_pending - now_pending;
             core::log::info("intake.resumed");
             return true;
         }
@@ -456,6 +460,7 @@ void consumer::handle_entries(redis_connection& conn, const std::string& stream,
             }
         }
     }
+    pressure_budget_ -= jobs_written;
     std::vector<std::string> ack = {"XACK", stream, settings_.group};
     for (const auto& h : batch) {
         ack.push_back(h.entry_id);

@@ -3,6 +3,7 @@
 #include "robotoff/core/log.hpp"
 
 #include <algorithm>
+#include <set>
 
 namespace robotoff::jobs {
 
@@ -130,6 +131,163 @@ enqueue_result enqueue_in_transaction(db::connection& conn, const new_job& job) 
     }
     if (!out.merged) {
         conn.exec(sql_notify, {job.kind});
+    }
+    return out;
+}
+
+namespace {
+
+// Batch SQL: arrays travel as parameters and unnest() turns them back into rows.
+constexpr const char* sql_find_pending_dups =
+    "SELECT j.id, j.kind, j.payload->>'dedup_key', j.payload::text FROM job j "
+    "JOIN unnest($1::text[], $2::text[]) AS k(kind, dedup_key) "
+    "ON j.kind = k.kind AND j.payload->>'dedup_key' = k.dedup_key "
+    "WHERE j.state = 'pending' AND j.payload ? 'dedup_key' FOR UPDATE OF j";
+constexpr const char* sql_merge_many =
+    "UPDATE job SET payload = m.payload::jsonb, "
+    "run_after = GREATEST(job.run_after, now() + make_interval(secs => m.delay)), "
+    "priority = LEAST(job.priority, m.priority::smallint) "
+    "FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[]) AS m(id, payload, delay, priority) "
+    "WHERE job.id = m.id";
+constexpr const char* sql_insert_many =
+    "INSERT INTO job (kind, payload, run_after, priority) "
+    "SELECT n.kind, n.payload::jsonb, now() + make_interval(secs => n.delay), n.priority::smallint "
+    "FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) AS n(kind, payload, delay, priority) "
+    "ON CONFLICT (kind, (payload->>'dedup_key')) WHERE state = 'pending' AND payload ? 'dedup_key' DO NOTHING "
+    "RETURNING id, kind, payload->>'dedup_key'";
+
+// The jobs of one (kind, dedup key) in a batch, folded in order into one; unkeyed jobs are groups of one.
+struct job_group {
+    new_job folded;
+    std::optional<std::string> key;
+    std::vector<std::size_t> members;  // indexes into the batch
+    long long id = 0;                  // the row the group ends in
+    bool merged = false;               // that row was pending before this batch
+};
+
+std::vector<job_group> group_batch(const std::vector<new_job>& jobs) {
+    std::vector<job_group> groups;
+    std::map<std::pair<std::string, std::string>, std::size_t> by_key;
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+        const new_job& job = jobs[i];
+        auto key = dedup_key_of(job.payload);
+        if (key) {
+            auto [it, fresh] = by_key.try_emplace({job.kind, *key}, groups.size());
+            if (!fresh) {
+                job_group& g = groups[it->second];
+                g.folded.payload = merge_payload(job.kind, g.folded.payload, job.payload);
+                g.folded.delay = std::max(g.folded.delay, job.delay);
+                g.folded.priority = std::min(g.folded.priority, job.priority);
+                g.members.push_back(i);
+                continue;
+            }
+        }
+        groups.push_back(job_group{job, key, {i}, 0, false});
+    }
+    return groups;
+}
+
+}  // namespace
+
+std::vector<enqueue_result> enqueue_batch_in_transaction(db::connection& conn, const std::vector<new_job>& jobs) {
+    std::vector<enqueue_result> out(jobs.size());
+    if (jobs.empty()) {
+        return out;
+    }
+    std::vector<job_group> groups = group_batch(jobs);
+    // Pending twins of the keyed groups, locked for the merge.
+    std::map<std::pair<std::string, std::string>, std::size_t> keyed;
+    std::vector<std::string> kinds;
+    std::vector<std::string> keys;
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+        if (groups[g].key) {
+            keyed.emplace(std::make_pair(groups[g].folded.kind, *groups[g].key), g);
+            kinds.push_back(groups[g].folded.kind);
+            keys.push_back(*groups[g].key);
+        }
+    }
+    std::vector<long long> merge_ids;
+    std::vector<std::string> merge_payloads;
+    std::vector<long long> merge_delays;
+    std::vector<long long> merge_priorities;
+    if (!keyed.empty()) {
+        auto twins = conn.exec(sql_find_pending_dups, {db::array_literal(kinds), db::array_literal(keys)});
+        for (int r = 0; r < twins.rows(); ++r) {
+            auto it = keyed.find({twins.get_string(r, 1), twins.get_string(r, 2)});
+            if (it == keyed.end()) {
+                continue;
+            }
+            job_group& g = groups[it->second];
+            g.id = twins.get_int(r, 0);
+            g.merged = true;
+            std::string merged = twins.get_string(r, 3);
+            for (std::size_t i : g.members) {
+                merged = merge_payload(g.folded.kind, merged, jobs[i].payload);
+            }
+            merge_ids.push_back(g.id);
+            merge_payloads.push_back(std::move(merged));
+            merge_delays.push_back(g.folded.delay.count());
+            merge_priorities.push_back(g.folded.priority);
+        }
+    }
+    if (!merge_ids.empty()) {
+        conn.exec(sql_merge_many, {db::array_literal(merge_ids), db::array_literal(merge_payloads),
+                                   db::array_literal(merge_delays), db::array_literal(merge_priorities)});
+    }
+    // Everything else is one INSERT; a keyed row another transaction inserted meanwhile is skipped by the
+    // conflict clause and enqueued again one by one below (it then merges into that row).
+    std::vector<std::size_t> inserted_groups;
+    std::vector<std::string> new_kinds;
+    std::vector<std::string> new_payloads;
+    std::vector<long long> new_delays;
+    std::vector<long long> new_priorities;
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+        if (groups[g].merged) {
+            continue;
+        }
+        inserted_groups.push_back(g);
+        new_kinds.push_back(groups[g].folded.kind);
+        new_payloads.push_back(groups[g].folded.payload);
+        new_delays.push_back(groups[g].folded.delay.count());
+        new_priorities.push_back(groups[g].folded.priority);
+    }
+    std::set<std::string> notify_kinds;
+    if (!inserted_groups.empty()) {
+        auto rows = conn.exec(sql_insert_many, {db::array_literal(new_kinds), db::array_literal(new_payloads),
+                                                db::array_literal(new_delays), db::array_literal(new_priorities)});
+        std::vector<long long> unkeyed_ids;
+        for (int r = 0; r < rows.rows(); ++r) {
+            notify_kinds.insert(rows.get_string(r, 1));
+            if (rows.is_null(r, 2)) {
+                unkeyed_ids.push_back(rows.get_int(r, 0));
+            } else if (auto it = keyed.find({rows.get_string(r, 1), rows.get_string(r, 2)}); it != keyed.end()) {
+                groups[it->second].id = rows.get_int(r, 0);
+            }
+        }
+        // Sequence values follow the order rows were inserted in, which is the arrays' order.
+        std::sort(unkeyed_ids.begin(), unkeyed_ids.end());
+        std::size_t next_unkeyed = 0;
+        for (std::size_t g : inserted_groups) {
+            job_group& group = groups[g];
+            if (!group.key && next_unkeyed < unkeyed_ids.size()) {
+                group.id = unkeyed_ids[next_unkeyed++];
+            } else if (group.key && group.id == 0) {
+                auto late = enqueue_in_transaction(conn, group.folded);  // lost a race: merges now
+                group.id = late.id;
+                group.merged = late.merged;
+            }
+        }
+    }
+    for (const job_group& g : groups) {
+        for (std::size_t n = 0; n < g.members.size(); ++n) {
+            enqueue_result& r = out[g.members[n]];
+            r.id = g.id;
+            // Merged: into a row that was pending before this batch, or into an earlier job of the batch.
+            r.merged = n > 0 || g.merged;
+        }
+    }
+    for (const auto& kind : notify_kinds) {
+        conn.exec(sql_notify, {kind});
     }
     return out;
 }

@@ -72,6 +72,73 @@ TEST_CASE("enqueue merges by dedup key; product_updated merges diffs", "[pg]") {
     CHECK(c->exec("SELECT run_after > now() + interval '500 seconds' FROM job WHERE id = $1", {e1.id}).get_bool(0, 0));
 }
 
+TEST_CASE("a batch enqueue ends exactly as the same jobs enqueued one by one", "[pg]") {
+    // The same jobs, enqueued one by one into one database and as one batch into another: same rows.
+    auto jobs_of = [] {
+        std::vector<jobs::new_job> out;
+        out.push_back(product_job("product_updated", "1", "updated:off:00000001",
+                                  R"({"diffs":{"fields":{"change":["product_name"]}}})"));
+        out.push_back(product_job("import_image", "1", "image:off:00000001:3",
+                                  R"({"image_id":"3","flags":["add_image_fingerprint"]})"));
+        out.push_back(product_job("product_updated", "2", "updated:off:00000002", R"({"diffs":{}})"));
+        out.push_back(product_job("product_updated", "1", "updated:off:00000001",
+                                  R"({"diffs":{"fields":{"change":["quantity"]}}})"));
+        out.push_back(product_job("import_image", "1", "image:off:00000001:3",
+                                  R"({"image_id":"3","flags":["extract_nutrition"]})"));
+        out.back().priority = 1;
+        out.push_back({"refresh_taxonomies", "{}", seconds(0)});  // no dedup key: a row each
+        out.push_back({"refresh_taxonomies", "{}", seconds(0)});
+        out.back().delay = seconds(30);
+        return out;
+    };
+    auto rows_of = [](db::connection& c) {
+        auto r = c.exec("SELECT kind, payload::text, priority, state, "
+                        "(run_after > now() + interval '10 seconds')::text FROM job ORDER BY id");
+        std::vector<std::string> out;
+        for (int i = 0; i < r.rows(); ++i) {
+            out.push_back(r.get_string(i, 0) + " " + r.get_string(i, 1) + " " + r.get_string(i, 2) + " " +
+                          r.get_string(i, 3) + " " + r.get_string(i, 4));
+        }
+        return out;
+    };
+    testing::temp_database one_by_one;
+    testing::temp_database batched;
+    auto a = one_by_one.connect();
+    auto b = batched.connect();
+    // A pending twin that exists before the batch: both merge into it.
+    auto before = product_job("product_updated", "2", "updated:off:00000002",
+                              R"({"diffs":{"fields":{"change":["brands"]}}})");
+    jobs::enqueue(*a, before);
+    auto twin = jobs::enqueue(*b, before);
+
+    std::vector<jobs::enqueue_result> sequential;
+    for (const auto& j : jobs_of()) {
+        sequential.push_back(jobs::enqueue(*a, j));
+    }
+    std::vector<jobs::enqueue_result> batch;
+    {
+        db::transaction tx(*b);
+        batch = jobs::enqueue_batch_in_transaction(*b, jobs_of());
+        tx.commit();
+    }
+    CHECK(rows_of(*a) == rows_of(*b));
+    CHECK(count(*b, "true") == 5);
+    REQUIRE(batch.size() == sequential.size());
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        CHECK(batch[i].merged == sequential[i].merged);
+    }
+    CHECK(batch[2].id == twin.id);
+    CHECK(batch[0].id == batch[3].id);
+    CHECK(batch[5].id != batch[6].id);
+    // The second product's diffs became "everything" (empty diffs cover any other change).
+    auto merged = jobs::find(*b, twin.id);
+    REQUIRE(merged);
+    CHECK(core::parse_json(merged->payload)["diffs"].ObjectEmpty());
+    // An empty batch writes nothing.
+    db::transaction tx(*b);
+    CHECK(jobs::enqueue_batch_in_transaction(*b, {}).empty());
+}
+
 TEST_CASE("claims skip rows locked by another transaction", "[pg]") {
     testing::temp_database tdb;
     auto c1 = tdb.connect();

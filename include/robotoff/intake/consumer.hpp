@@ -104,6 +104,7 @@ private:
     // Reader-thread only:
     std::chrono::steady_clock::time_point next_claim_{};
     std::chrono::steady_clock::time_point next_pressure_check_{};
+    long long pressure_budget_ = 0;  // jobs this node may still write before counting again
     bool connected_once_ = false;  // the last session got as far as reading (resets the back-off)
 };
 

@@ -34,6 +34,11 @@ struct enqueue_result {
 enqueue_result enqueue_in_transaction(db::connection& conn, const new_job& job);
 // Same, in its own transaction (committed on return).
 enqueue_result enqueue(db::connection& conn, const new_job& job);
+// Many jobs in the CALLER's transaction with a few statements whatever their number (the stream consumer's
+// batches): the outcome of calling enqueue_in_transaction for each job in order, one result per job. Jobs of
+// one dedup key are merged here first; one SELECT finds their pending twins, one UPDATE merges into them, one
+// INSERT adds the rest, one NOTIFY per kind.
+std::vector<enqueue_result> enqueue_batch_in_transaction(db::connection& conn, const std::vector<new_job>& jobs);
 
 struct claim_settings {
     std::string worker_id;                  // "hostname:pid:thread"
