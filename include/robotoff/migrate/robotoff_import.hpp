@@ -12,9 +12,12 @@
 //   duplicate collapsed into another), so a second run writes nothing. When a table is empty at the start, its
 //   non-unique secondary indexes are dropped for the copy (their definitions are kept in robotoff_import_state,
 //   so a stopped run rebuilds them next time) and rebuilt afterwards on two connections; product_insight then
-//   goes straight in with COPY (no staging).
-// - Rows that break our constraints are written to the reject file (table, key, reason) and counted.
-// - Threads: the calling thread only, except the index rebuild (two joined std::jthreads). Blocking.
+//   goes straight in with COPY (no staging), fed to two connections at once.
+// - Rows that break our constraints are written to the reject file (table, key, reason) and counted. A row
+//   breaking a rule not checked here (a constraint added later) fails its batch, which rolls back, and stops
+//   the import with the database's message.
+// - Threads: the calling thread reads the source and writes the staging path; the direct copy and the index
+//   rebuild use helper std::jthreads with their own connections, joined before the call returns. Blocking.
 //   Not thread-safe; one import at a time per target database (no lock is taken: the operator runs it once).
 
 #include "robotoff/db/connection.hpp"
