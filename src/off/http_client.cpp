@@ -104,6 +104,11 @@ net::awaitable<void> write_and_read(Stream& stream, exchange& ex) {
         ex.response.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
     }
     bool head = ex.request->method == "HEAD";
+    // Beast checks body_limit against Content-Length while reading the header, which header_parser did
+    // without a limit: check it here (chunked and read-to-close bodies are checked as they arrive).
+    if (ex.max_body > 0 && !head && header_parser.content_length() && *header_parser.content_length() > ex.max_body) {
+        throw po_error(error_kind::transport, "body larger than the limit", status);
+    }
     bool to_file = ex.file_path && status >= 200 && status < 300 && !head;
     if (to_file) {
         bhttp::response_parser<bhttp::file_body> parser(std::move(header_parser));
@@ -381,7 +386,13 @@ std::string resolve_location(std::string_view base_url, std::string_view locatio
     while (!location.empty() && (location.back() == ' ' || location.back() == '\t')) {
         location.remove_suffix(1);
     }
-    if (starts_with_ci(location, "http://") || starts_with_ci(location, "https://")) {
+    // Any "scheme:" makes it absolute (RFC 3986 §4.3); parse_url then refuses what is not http(s).
+    const auto scheme_end = location.find_first_of(":/?#");
+    if (scheme_end != std::string_view::npos && scheme_end > 0 && location[scheme_end] == ':' &&
+        std::isalpha(static_cast<unsigned char>(location.front())) &&
+        std::all_of(location.begin(), location.begin() + static_cast<std::ptrdiff_t>(scheme_end), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
+        })) {
         return std::string(location);
     }
     parsed_url base = parse_url(base_url);
