@@ -415,3 +415,33 @@ TEST_CASE("off::fetcher: redirect limit, body and gzip caps, refused addresses",
                     off::fetch_refused);
     CHECK(s.canary.connections() == 0);
 }
+
+TEST_CASE("SSRF: an import_image job fetches Product Opener's URLs, never the ones in its payload",
+          "[integration]") {
+    servers s;
+    temp_database db;
+    {
+        // A row as an old build's images/import (or anyone with database access) could have left it.
+        auto conn = db.connect();
+        const std::string canary = s.canary.origin() + product_path;
+        conn->exec("INSERT INTO job (kind, payload) VALUES ('import_image', $1::jsonb)",
+                   {"{\"server_type\":\"off\",\"barcode\":\"0011110702081\",\"image_id\":\"2\",\"image_url\":\"" +
+                    canary + "2.jpg\",\"ocr_url\":\"" + canary + "2.json\",\"ocr_checks\":0}"});
+    }
+    auto daemon = start_daemon(db.url(), {"--off.images_url=" + s.images.origin(), "--off.world_url=" + s.images.origin(),
+                                          "--off.static_url=" + s.images.origin(), "--fetch.allowed_networks=127.0.0.0/8",
+                                          "--insights.product_check=false", "--jobs.workers=1",
+                                          "--jobs.poll_interval_ms=100"});
+    auto conn = db.connect();
+    REQUIRE(eventually(
+        [&] {
+            return conn->exec("SELECT count(*) FROM job WHERE kind = 'import_image' AND state = 'done'").get_int(0, 0) == 1;
+        },
+        seconds(60)));
+    const auto targets = s.images.targets();
+    CHECK(std::count(targets.begin(), targets.end(), product_path + "2.json") == 1);
+    CHECK(conn->exec("SELECT count(*) FROM prediction WHERE barcode = '0011110702081'").get_int(0, 0) > 0);
+    CHECK(s.canary.connections() == 0);
+    daemon->signal(SIGTERM);
+    CHECK(daemon->wait_exit() == 0);
+}
