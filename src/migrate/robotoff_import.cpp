@@ -112,11 +112,13 @@ constexpr const char* secondary_indexes_sql =
 constexpr const char* remember_index_sql =
     "INSERT INTO robotoff_import_state (name, value) VALUES ('index:' || $1, $2) ON CONFLICT (name) DO NOTHING";
 constexpr const char* drop_index_sql = "SELECT format('DROP INDEX %I', $1::text)";
-// The definition (pg_get_indexdef) names the table: "CREATE INDEX i ON public.t USING ...". GIN first: slowest.
+// The definition (pg_get_indexdef) names the table: "CREATE INDEX i ON public.t USING ...". Longest builds
+// first, so that the two connections end together: several key columns (text sorts), then whole-table ones.
 constexpr const char* pending_indexes_sql =
     "SELECT substr(name, 7), value FROM robotoff_import_state WHERE name LIKE 'index:%' "
     "AND ($1::text IS NULL OR value LIKE '% ON public.' || $1 || ' USING %') "
-    "ORDER BY (value LIKE '%USING gin%') DESC, name";
+    "ORDER BY length(regexp_replace(split_part(value, ' WHERE ', 1), '[^,]', '', 'g')) DESC, "
+    "(value LIKE '% WHERE %'), name";
 constexpr const char* forget_index_sql = "DELETE FROM robotoff_import_state WHERE name = 'index:' || $1";
 constexpr const char* table_empty_sql = "SELECT NOT EXISTS (SELECT 1 FROM %s)";
 constexpr const char* serial_sequence_sql = "SELECT pg_get_serial_sequence($1, 'id')";
