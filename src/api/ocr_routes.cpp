@@ -269,7 +269,9 @@ void add_ocr_routes(http::router& router, ocr_route_services& services) {
     router.add({"POST", "/api/v1/images/ocr",
                 [&services](const http::request& req) { return images_ocr(services, req); },
                 "Local OCR (Tesseract) of an image: Google-Vision-shaped JSON, optionally with predictions",
-                {{"image_url", "query", "string", false, "image URL on an image server or a host of fetch.ocr_allowed_hosts (else the body holds the image bytes)"},
+                {{"image_url", "query", "string", false,
+                  "image URL on an image server or a host of fetch.ocr_allowed_hosts (else the body holds the image "
+                  "bytes)"},
                  {"predictions", "query", "boolean", false, "also run the default extractors"}},
                 "images"});
 }

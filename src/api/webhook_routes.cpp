@@ -351,8 +351,9 @@ void add_webhook_routes(http::router& router, webhook_services& services) {
                 },
                 "Schedules the import of one product image (OCR extraction)",
                 {{"barcode", "formData", "string", true, "product barcode"},
-                 {"image_url", "formData", "string", true, "raw image URL"},
-                 {"ocr_url", "formData", "string", true, "OCR JSON URL"},
+                 {"image_url", "formData", "string", true,
+                  "raw image URL: {off.images_url}/images/products{split barcode}/{image id}.jpg (others: 400)"},
+                 {"ocr_url", "formData", "string", true, "OCR JSON URL: the same with .json (others: 400)"},
                  {"server_domain", "formData", "string", false, "api.{base}.{tld}"},
                  {"server_type", "formData", "string", false, "off, obf, opff, opf, off_pro"}},
                 "webhooks"});

@@ -25,7 +25,8 @@ ip::address unmapped(const ip::address& a) {
 }
 
 bool in_v4(const std::array<unsigned char, 4>& b, unsigned b0, unsigned b1, unsigned b2, unsigned prefix) {
-    const std::uint32_t value = (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) | b[3];
+    const std::uint32_t value =
+        (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) | b[3];
     const std::uint32_t net = (b0 << 24) | (b1 << 16) | (b2 << 8);
     const std::uint32_t mask = prefix == 0 ? 0 : ~std::uint32_t{0} << (32 - prefix);
     return (value & mask) == (net & mask);

@@ -525,8 +525,8 @@ http_response http_client::perform(const http_request& request, const std::strin
             } catch (const boost::system::system_error& e) {
                 // code().message() only: what() carries Boost's source locations (build paths).
                 const bool too_big = e.code() == bhttp::error::body_limit;
-                throw po_error(error_kind::transport, current.method + " " + url_text + ": " +
-                                                          (too_big ? "body larger than the limit" : e.code().message()));
+                const std::string why = too_big ? "body larger than the limit" : e.code().message();
+                throw po_error(error_kind::transport, current.method + " " + url_text + ": " + why);
             } catch (const std::exception& e) {
                 throw po_error(error_kind::transport, current.method + " " + url_text + ": " + e.what());
             }

@@ -277,7 +277,8 @@ bool refused_body(const http_reply& r, const std::string& name) {
 TEST_CASE("SSRF: disallowed URLs never reach the canary; the image server still serves", "[integration]") {
     servers s;
     temp_database db;
-    auto daemon = start_daemon(db.url(), {"--off.images_url=" + s.images.origin(), "--fetch.allowed_networks=127.0.0.0/8",
+    auto daemon = start_daemon(db.url(), {"--off.images_url=" + s.images.origin(),
+                                          "--fetch.allowed_networks=127.0.0.0/8",
                                           "--crop.allowed_domains=127.0.0.1:" + std::to_string(s.images.port())});
     const auto port = daemon->port();
 
@@ -428,14 +429,16 @@ TEST_CASE("SSRF: an import_image job fetches Product Opener's URLs, never the on
                    {"{\"server_type\":\"off\",\"barcode\":\"0011110702081\",\"image_id\":\"2\",\"image_url\":\"" +
                     canary + "2.jpg\",\"ocr_url\":\"" + canary + "2.json\",\"ocr_checks\":0}"});
     }
-    auto daemon = start_daemon(db.url(), {"--off.images_url=" + s.images.origin(), "--off.world_url=" + s.images.origin(),
-                                          "--off.static_url=" + s.images.origin(), "--fetch.allowed_networks=127.0.0.0/8",
+    const std::string origin = s.images.origin();
+    auto daemon = start_daemon(db.url(), {"--off.images_url=" + origin, "--off.world_url=" + origin,
+                                          "--off.static_url=" + origin, "--fetch.allowed_networks=127.0.0.0/8",
                                           "--insights.product_check=false", "--jobs.workers=1",
                                           "--jobs.poll_interval_ms=100"});
     auto conn = db.connect();
     REQUIRE(eventually(
         [&] {
-            return conn->exec("SELECT count(*) FROM job WHERE kind = 'import_image' AND state = 'done'").get_int(0, 0) == 1;
+            return conn->exec("SELECT count(*) FROM job WHERE kind = 'import_image' AND state = 'done'")
+                       .get_int(0, 0) == 1;
         },
         seconds(60)));
     const auto targets = s.images.targets();
