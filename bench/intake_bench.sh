@@ -192,7 +192,7 @@ with open(out, "w") as f:
         f.write("%s %s\n" % (barcode, image_id))
 PY
     start_node intake_lat "$tmp/lat.log" --jobs.workers=2 --redis.ocr_ready_enabled=false \
-        --jobs.updated_product_wait_s=0 --off.world_url="$po" --off.images_url="$po" --off.static_url="$po"
+        --jobs.updated_product_wait_s=0 --fetch.allowed_networks=127.0.0.0/8 --off.world_url="$po" --off.images_url="$po" --off.static_url="$po"
     # One event at a time: XADD (redis-cli prints the entry ID, whose milliseconds are the XADD time), then
     # the product's insight rows are polled over one psql session (~0.3 ms a query).
     python3 - "$redis_port" "$pgport" "$tmp/barcodes.txt" "$tmp/latency.txt" <<'PY'

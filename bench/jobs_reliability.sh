@@ -62,7 +62,7 @@ start_daemon() {  # start_daemon DB LOGFILE [extra flags...] -> sets daemon_pid,
     local db=$1 log=$2
     shift 2
     "$bin" serve --database.url="postgresql://postgres@127.0.0.1:$pgport/$db" --http.listen=127.0.0.1:0 \
-        --off.world_url="$po" --off.images_url="$po" --off.static_url="$po" --data.dir="$root/../shared/data" \
+        --fetch.allowed_networks=127.0.0.0/8 --off.world_url="$po" --off.images_url="$po" --off.static_url="$po" --data.dir="$root/../shared/data" \
         --ocr.backend=gcv --jobs.poll_interval_ms=500 --jobs.lease_s=10 --jobs.heartbeat_s=2 \
         --jobs.updated_product_wait_s=0 "$@" 2>"$log" &
     daemon_pid=$!
