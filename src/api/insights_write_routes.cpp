@@ -133,7 +133,11 @@ http::response import_file(insight_services& s, const http::request& req) {
     }
     if (core::looks_gzipped(*file)) {
         try {
-            file = core::gzip_decompress(*file);
+            file = core::gzip_decompress(*file,
+                                         static_cast<std::size_t>(s.cfg.get_int("import.max_inflated_bytes")));
+        } catch (const core::inflate_limit_error&) {
+            throw core::client_error(413, "413 Payload Too Large",
+                                     "The \"file\" parameter inflates past import.max_inflated_bytes.");
         } catch (const core::io_error&) {
             throw core::invalid_parameter("file", "is not a valid gzip stream.");
         }

@@ -69,6 +69,14 @@ http::response map_errors(std::exception_ptr error, const http::request& req) {
         core::log::warning("http.db_unavailable",
                            {{"request_id", req.request_id}, {"path", req.path}, {"error", e.what()}});
     } catch (const db::db_error& e) {
+        if (e.sqlstate().starts_with("22")) {
+            // Class 22 (data exception): a value the client sent does not fit (bad text, number out of
+            // range...). Their input, not our bug; PostgreSQL's message may quote it, so it is not echoed.
+            core::log::info("http.db_data_error",
+                            {{"request_id", req.request_id}, {"path", req.path}, {"sqlstate", e.sqlstate()}});
+            return http::response::error(400, "400 Bad Request",
+                                         "A parameter value is not valid here (SQLSTATE " + e.sqlstate() + ").");
+        }
         if (e.sqlstate() != "57014") {  // statement timeout: overloaded, not a bug
             core::log::error("http.db_error", {{"request_id", req.request_id},
                                                {"path", req.path},

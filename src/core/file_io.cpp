@@ -1,5 +1,7 @@
 #include "robotoff/core/file_io.hpp"
 
+#include <atomic>
+#include <limits>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -21,7 +23,7 @@ bool looks_gzipped(std::string_view data) {
            static_cast<unsigned char>(data[1]) == 0x8b;
 }
 
-std::string gzip_decompress(std::string_view data) {
+std::string gzip_decompress(std::string_view data, std::size_t max_bytes) {
     z_stream zs{};
     // 16 + MAX_WBITS: gzip header; members are handled by resetting below.
     if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {
@@ -36,7 +38,12 @@ std::string gzip_decompress(std::string_view data) {
         zs.next_out = reinterpret_cast<Bytef*>(buffer);
         zs.avail_out = sizeof buffer;
         rc = inflate(&zs, Z_NO_FLUSH);
-        out.append(buffer, sizeof buffer - zs.avail_out);
+        const std::size_t produced = sizeof buffer - zs.avail_out;
+        if (out.size() + produced > max_bytes) {
+            inflateEnd(&zs);
+            throw inflate_limit_error("gzip: inflates to more than " + std::to_string(max_bytes) + " bytes");
+        }
+        out.append(buffer, produced);
         if (rc == Z_STREAM_END) {
             if (zs.avail_in == 0) {
                 break;
@@ -98,7 +105,7 @@ std::string read_file(const std::string& path) {
     }
     if (looks_gzipped(data)) {
         try {
-            return gzip_decompress(data);
+            return gzip_decompress(data, std::numeric_limits<std::size_t>::max());  // our own files
         } catch (const io_error& e) {
             throw io_error(path + ": " + e.what());
         }
@@ -107,7 +114,9 @@ std::string read_file(const std::string& path) {
 }
 
 void write_file_atomic(const std::string& path, std::string_view content) {
-    const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+    // PID and a per-process counter: two threads writing the same path never share a temporary file.
+    static std::atomic<unsigned long long> sequence{0};
+    const std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(++sequence);
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
         throw io_error(tmp + ": " + errno_text());

@@ -1,23 +1,64 @@
 #include "robotoff/core/json.hpp"
 
+#include <rapidjson/encodedstream.h>
 #include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
+
+#include <cstring>
 
 namespace robotoff::core {
 
+bool checked_json_handler::enter() {
+    if (++depth > json_max_depth) {
+        refusal = "nesting deeper than " + std::to_string(json_max_depth) + " levels";
+        return false;
+    }
+    return true;
+}
+
+bool checked_json_handler::no_nul(const char* s, rapidjson::SizeType n) {
+    if (std::memchr(s, 0, n) != nullptr) {
+        refusal = "a string holds a NUL character";
+        return false;
+    }
+    return true;
+}
+
+namespace {
+
+// The parse behind both entry points: an error message, or empty when `doc` holds the document.
+std::string parse_checked(std::string_view text, rapidjson::Document& doc) {
+    rapidjson::Reader reader;
+    checked_json_handler handler{doc, {}, 0};
+    auto generate = [&](rapidjson::Document& target) {
+        (void)target;  // the handler writes into `doc`, which is `target`
+        rapidjson::MemoryStream memory(text.data(), text.size());
+        rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> input(memory);
+        reader.Parse<rapidjson::kParseValidateEncodingFlag>(input, handler);
+        return !reader.HasParseError();
+    };
+    doc.Populate(generate);
+    if (!reader.HasParseError()) {
+        return {};
+    }
+    return "invalid JSON at offset " + std::to_string(reader.GetErrorOffset()) + ": " +
+           (handler.refusal.empty() ? std::string(rapidjson::GetParseError_En(reader.GetParseErrorCode()))
+                                    : handler.refusal);
+}
+
+}  // namespace
+
 rapidjson::Document parse_json(std::string_view text) {
     rapidjson::Document doc;
-    doc.Parse(text.data(), text.size());
-    if (doc.HasParseError()) {
-        throw json_error("invalid JSON at offset " + std::to_string(doc.GetErrorOffset()) + ": " +
-                         rapidjson::GetParseError_En(doc.GetParseError()));
+    if (auto error = parse_checked(text, doc); !error.empty()) {
+        throw json_error(error);
     }
     return doc;
 }
 
 std::optional<rapidjson::Document> try_parse_json(std::string_view text) {
     rapidjson::Document doc;
-    doc.Parse(text.data(), text.size());
-    if (doc.HasParseError()) {
+    if (!parse_checked(text, doc).empty()) {
         return std::nullopt;
     }
     return doc;

@@ -80,6 +80,7 @@ const std::vector<setting_spec> table = {
 
     {"crop.allowed_domains", t::string, "", 0, 0, "hosts /api/v1/images/crop may fetch from (comma-separated; empty refuses all)"},
     {"import.token", t::string, "", 0, 0, "if set, POST /api/v1/insights/import requires Authorization: Bearer <token>", true},
+    {"import.max_inflated_bytes", t::integer, "268435456", 1024, 17179869184.0, "a gzip prediction file on POST /api/v1/insights/import may inflate to this many bytes (413 above)"},
     {"webhooks.token", t::string, "", 0, 0, "if set, webhook and image-import routes require this shared secret", true},
     {"legacy.allowed_cidrs", t::string, "", 0, 0, "if set, only these client networks may call the webhook and image-import routes"},
 

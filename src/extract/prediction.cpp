@@ -76,10 +76,10 @@ std::optional<std::string> optional_string_field(const rapidjson::Value& obj, co
 
 prediction prediction_from_json(std::string_view line) {
     rapidjson::Document doc;
-    doc.Parse(line.data(), line.size());
-    if (doc.HasParseError()) {
-        throw prediction_format_error("invalid JSON at offset " + std::to_string(doc.GetErrorOffset()) + ": " +
-                                      rapidjson::GetParseError_En(doc.GetParseError()));
+    try {
+        doc = core::parse_json(line);
+    } catch (const core::json_error& e) {
+        throw prediction_format_error(e.what());
     }
     if (!doc.IsObject()) {
         throw prediction_format_error("prediction must be a JSON object");

@@ -3,6 +3,7 @@
 #include "robotoff/core/config.hpp"
 #include "robotoff/core/errors.hpp"
 #include "robotoff/core/json.hpp"
+#include "robotoff/core/utf8.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -241,11 +242,29 @@ response response::empty(unsigned status) {
     return r;
 }
 
+std::optional<std::string> first_unstorable_text(const request& req) {
+    if (!core::is_storable_text(req.path)) {
+        return std::string("path");
+    }
+    for (const auto& [name, value] : req.path_params) {
+        if (!core::is_storable_text(value)) {
+            return name;
+        }
+    }
+    for (const auto& [name, value] : req.params.all()) {
+        if (!core::is_storable_text(name) || !core::is_storable_text(value)) {
+            return core::to_valid_utf8(name);
+        }
+    }
+    return std::nullopt;
+}
+
 response response::error(unsigned status, std::string_view title, std::string_view description) {
+    // Descriptions may quote what the client sent: the body stays valid UTF-8 whatever that was.
     std::string body = "{\"title\":";
-    core::append_json_string(body, title);
+    core::append_json_string(body, core::to_valid_utf8(title));
     body += ",\"description\":";
-    core::append_json_string(body, description);
+    core::append_json_string(body, core::to_valid_utf8(description));
     body += '}';
     return json(std::move(body), status);
 }

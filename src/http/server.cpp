@@ -224,6 +224,12 @@ private:
         }
         route_label_ = match.matched->pattern;
         req->path_params = match.path_params;
+        if (auto bad = first_unstorable_text(*req)) {
+            write(response::error(400, "Invalid parameter",
+                                  "The \"" + *bad + "\" parameter must be UTF-8 text without NUL characters."),
+                  *req);
+            return;
+        }
         const route* target = match.matched;
         owner_.in_flight.fetch_add(1);
         auto self = shared_from_this();

@@ -124,9 +124,12 @@ ocr_result parse_vision_file(const std::string& path) {
 ocr_result parse_vision_json(std::string_view json_or_gzip) {
     // In-situ parsing needs a mutable copy; a per-thread scratch buffer keeps its capacity between documents.
     thread_local std::string scratch;
+    if (scratch.capacity() > detail::kept_scratch_bytes) {
+        std::string().swap(scratch);  // a huge document once must not pin its memory for the thread's life
+    }
     if (core::looks_gzipped(json_or_gzip)) {
         try {
-            scratch = core::gzip_decompress(json_or_gzip);
+            scratch = core::gzip_decompress(json_or_gzip, detail::max_vision_json_bytes);
         } catch (const std::exception& e) {
             throw invalid_ocr(std::string("corrupt gzip data: ") + e.what());
         }

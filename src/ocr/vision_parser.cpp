@@ -438,44 +438,6 @@ ocr_result ocr_result_builder::plain(std::u32string text, bool as_ocr_block) {
 
 namespace {
 
-// Forwards SAX events to the document, refusing nesting deeper than max_depth.
-struct depth_limited_handler {
-    static constexpr int max_depth = 128;
-    rapidjson::Document& doc;
-    bool& too_deep;
-    int depth = 0;
-
-    bool Null() { return doc.Null(); }
-    bool Bool(bool b) { return doc.Bool(b); }
-    bool Int(int i) { return doc.Int(i); }
-    bool Uint(unsigned u) { return doc.Uint(u); }
-    bool Int64(int64_t i) { return doc.Int64(i); }
-    bool Uint64(uint64_t u) { return doc.Uint64(u); }
-    bool Double(double d) { return doc.Double(d); }
-    bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) { return doc.RawNumber(s, n, copy); }
-    bool String(const char* s, rapidjson::SizeType n, bool copy) { return doc.String(s, n, copy); }
-    bool Key(const char* s, rapidjson::SizeType n, bool copy) { return doc.Key(s, n, copy); }
-    bool StartObject() { return enter() && doc.StartObject(); }
-    bool EndObject(rapidjson::SizeType n) {
-        --depth;
-        return doc.EndObject(n);
-    }
-    bool StartArray() { return enter() && doc.StartArray(); }
-    bool EndArray(rapidjson::SizeType n) {
-        --depth;
-        return doc.EndArray(n);
-    }
-
-private:
-    bool enter() {
-        if (++depth > max_depth) {
-            too_deep = true;
-            return false;
-        }
-        return true;
-    }
-};
-
 }  // namespace
 
 namespace detail {
@@ -485,6 +447,9 @@ ocr_result parse_vision_buffer(std::string& buffer) {
     // case (a bigger document grows the arena for the next one).
     thread_local std::vector<char> arena;
     const std::size_t wanted = std::max<std::size_t>(1 << 20, buffer.size() * 3);
+    if (arena.size() > kept_scratch_bytes && wanted <= kept_scratch_bytes) {
+        std::vector<char>().swap(arena);  // one huge document must not pin its memory for the thread's life
+    }
     if (arena.size() < wanted) {
         arena.assign(wanted, 0);
     }
@@ -493,16 +458,15 @@ ocr_result parse_vision_buffer(std::string& buffer) {
     // Recursive parsing (faster than the iterative mode) with the nesting depth capped by the handler, so
     // hostile input cannot exhaust the stack; Vision documents nest about 12 levels deep.
     rapidjson::Reader reader;
-    bool too_deep = false;
-    auto generate = [&](rapidjson::Document& handler) {
-        depth_limited_handler limited{handler, too_deep};
+    core::checked_json_handler checked{doc, {}, 0};
+    auto generate = [&](rapidjson::Document&) {
         rapidjson::InsituStringStream stream(buffer.data());
-        reader.Parse<rapidjson::kParseInsituFlag>(stream, limited);
+        reader.Parse<rapidjson::kParseInsituFlag>(stream, checked);
         return !reader.HasParseError();
     };
     doc.Populate(generate);
-    if (too_deep) {
-        fail("not JSON we accept (nesting deeper than " + std::to_string(depth_limited_handler::max_depth) + ")");
+    if (!checked.refusal.empty()) {
+        fail("not JSON we accept (" + checked.refusal + ")");
     }
     if (reader.HasParseError()) {
         fail("not JSON (offset " + std::to_string(reader.GetErrorOffset()) + ": " +

@@ -41,12 +41,19 @@ void taxonomy_set::add_listener(listener fn) {
     listeners_.push_back(std::move(fn));
 }
 
+namespace {
+
+// The largest taxonomy (categories) is about 40 MB of JSON; a download inflating past this is refused.
+constexpr std::size_t max_taxonomy_bytes = std::size_t{1} << 30;
+
+}  // namespace
+
 bool taxonomy_set::install_download(const std::string& name, std::string_view body, std::string_view etag,
                                     const std::string& data_dir) {
     std::shared_ptr<const taxonomy> fresh;
     std::string plain;
     try {
-        plain = core::looks_gzipped(body) ? core::gzip_decompress(body) : std::string(body);
+        plain = core::looks_gzipped(body) ? core::gzip_decompress(body, max_taxonomy_bytes) : std::string(body);
         fresh = taxonomy::load_json(name, plain);
     } catch (const std::exception& e) {
         core::log::warning("taxonomy.download_rejected", {{"taxonomy", name}, {"error", e.what()}});

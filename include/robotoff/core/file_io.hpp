@@ -19,9 +19,16 @@ public:
 // corrupt or truncated gzip).
 std::string read_file(const std::string& path);
 
-// gzip-compress/decompress a buffer (used for HTTP bodies and caches). decompress throws io_error.
+// The decompressed data would exceed the caller's cap (a "zip bomb"): HTTP 413 on routes.
+class inflate_limit_error : public io_error {
+public:
+    using io_error::io_error;
+};
+
+// gzip-compress/decompress a buffer (used for HTTP bodies and caches). decompress throws io_error, and
+// inflate_limit_error as soon as the output would pass `max_bytes`.
 std::string gzip_compress(std::string_view data);
-std::string gzip_decompress(std::string_view data);
+std::string gzip_decompress(std::string_view data, std::size_t max_bytes);
 bool looks_gzipped(std::string_view data);
 
 // Writes a file atomically: a temporary file in the same folder, fsync, rename. Throws io_error.

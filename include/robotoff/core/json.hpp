@@ -9,6 +9,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -22,7 +23,44 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-// Parses a JSON document; throws json_error "invalid JSON at offset N: <reason>".
+// Deepest nesting of arrays and objects any JSON we read may have (documents we meet nest about 12
+// levels; recursion past this could exhaust the stack on hostile input).
+inline constexpr int json_max_depth = 128;
+
+// Forwards SAX events to a document and refuses, as a parse error, nesting deeper than json_max_depth and
+// strings or keys holding a NUL character (PostgreSQL text and jsonb cannot store one). The one mechanism
+// behind parse_json, try_parse_json and the Vision OCR parser.
+struct checked_json_handler {
+    rapidjson::Document& doc;
+    std::string refusal;  // why the handler stopped the parse (empty: a syntax error, or none)
+    int depth = 0;
+
+    bool Null() { return doc.Null(); }
+    bool Bool(bool b) { return doc.Bool(b); }
+    bool Int(int i) { return doc.Int(i); }
+    bool Uint(unsigned u) { return doc.Uint(u); }
+    bool Int64(int64_t i) { return doc.Int64(i); }
+    bool Uint64(uint64_t u) { return doc.Uint64(u); }
+    bool Double(double d) { return doc.Double(d); }
+    bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) { return doc.RawNumber(s, n, copy); }
+    bool String(const char* s, rapidjson::SizeType n, bool copy) { return no_nul(s, n) && doc.String(s, n, copy); }
+    bool Key(const char* s, rapidjson::SizeType n, bool copy) { return no_nul(s, n) && doc.Key(s, n, copy); }
+    bool StartObject() { return enter() && doc.StartObject(); }
+    bool EndObject(rapidjson::SizeType n) { return leave() && doc.EndObject(n); }
+    bool StartArray() { return enter() && doc.StartArray(); }
+    bool EndArray(rapidjson::SizeType n) { return leave() && doc.EndArray(n); }
+
+private:
+    bool enter();
+    bool leave() {
+        --depth;
+        return true;
+    }
+    bool no_nul(const char* s, rapidjson::SizeType n);
+};
+
+// Parses a JSON document (UTF-8 validated, depth-limited, no NUL in strings); throws json_error
+// "invalid JSON at offset N: <reason>".
 rapidjson::Document parse_json(std::string_view text);
 // Same, but nullopt instead of an exception.
 std::optional<rapidjson::Document> try_parse_json(std::string_view text);

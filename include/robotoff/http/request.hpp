@@ -86,6 +86,10 @@ using handler = std::function<response(const request&)>;
 using reply_function = std::function<void(response, std::exception_ptr)>;
 using async_handler = std::function<void(const request&, reply_function reply)>;
 
+// The name of the first parameter (path, path parameter, query or form parameter) that is not valid UTF-8 or
+// holds a NUL byte: the server answers 400 naming it before any handler sees the request.
+std::optional<std::string> first_unstorable_text(const request& req);
+
 // Decodes %XX escapes ('+' -> ' ' when form is true). Invalid escapes are kept as is.
 std::string url_decode(std::string_view text, bool form);
 std::string url_encode(std::string_view text);

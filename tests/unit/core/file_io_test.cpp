@@ -23,8 +23,13 @@ TEST_CASE("gzip round trip and detection", "[unit][file_io]") {
     const std::string text = "line one\nline two\n";
     const auto gz = gzip_compress(text);
     CHECK(looks_gzipped(gz));
-    CHECK(gzip_decompress(gz) == text);
-    CHECK_THROWS_AS(gzip_decompress(gz.substr(0, gz.size() / 2)), io_error);
+    CHECK(gzip_decompress(gz, text.size()) == text);
+    CHECK_THROWS_AS(gzip_decompress(gz.substr(0, gz.size() / 2), text.size()), io_error);
+    // One byte under the inflated size: refused before the whole output is kept.
+    CHECK_THROWS_AS(gzip_decompress(gz, text.size() - 1), inflate_limit_error);
+    const std::string bomb = gzip_compress(std::string(std::size_t{64} << 20, 'a'));
+    CHECK(bomb.size() < 200000);
+    CHECK_THROWS_AS(gzip_decompress(bomb, std::size_t{1} << 20), inflate_limit_error);
 }
 
 TEST_CASE("line_reader streams plain and gzip files and reports truncation", "[unit][file_io]") {

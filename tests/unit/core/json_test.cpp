@@ -1,5 +1,6 @@
 // core::append_json_string writes what rapidjson::Writer writes (it replaced a Writer per string).
 #include "robotoff/core/json.hpp"
+#include "robotoff/core/utf8.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -50,4 +51,46 @@ TEST_CASE("json_string_array writes a JSON array of escaped strings", "[unit]") 
     CHECK(json_string_array({}) == "[]");
     CHECK(json_string_array({"en:france"}) == R"(["en:france"])");
     CHECK(json_string_array({"a\"b", "c\\d", ""}) == R"(["a\"b","c\\d",""])");
+}
+
+TEST_CASE("JSON from outside: depth limit, UTF-8 and NUL checks", "[unit][json]") {
+    using robotoff::core::json_error;
+    using robotoff::core::parse_json;
+    using robotoff::core::try_parse_json;
+    // A million '[' once crashed the daemon (recursive descent): now a parse error naming the limit.
+    const std::string deep(1000000, '[');
+    CHECK_FALSE(try_parse_json(deep).has_value());
+    CHECK_THROWS_WITH(parse_json(deep), Catch::Contains("nesting deeper than 128 levels"));
+    const std::string at_limit = std::string(128, '[') + std::string(128, ']');
+    CHECK(parse_json(at_limit).IsArray());
+    const std::string past_limit = std::string(129, '[') + std::string(129, ']');
+    CHECK_FALSE(try_parse_json(past_limit).has_value());
+    CHECK_FALSE(try_parse_json(std::string(200, '{')).has_value());
+    // Invalid UTF-8 inside a string, and the NUL character PostgreSQL cannot store.
+    CHECK_THROWS_AS(parse_json("{\"a\":\"\xFF\"}"), json_error);
+    CHECK_THROWS_AS(parse_json("[\"\xED\xA0\x80\"]"), json_error);
+    CHECK_THROWS_WITH(parse_json(R"({"a":"x\u0000y"})"), Catch::Contains("NUL"));
+    CHECK_THROWS_WITH(parse_json(R"({"x\u0000":1})"), Catch::Contains("NUL"));
+    // Valid documents still parse, with non-ASCII text and escapes.
+    auto doc = parse_json(R"({"name":"Crème \u00e9 \ud83c\udf4e","n":[1,2.5,{"k":null}]})");
+    CHECK(std::string(doc["name"].GetString()) == "Crème é 🍎");
+    CHECK(doc["n"][2]["k"].IsNull());
+    CHECK_FALSE(try_parse_json("{\"a\":1} trailing").has_value());
+}
+
+TEST_CASE("UTF-8 validation and repair", "[unit][utf8]") {
+    using namespace robotoff::core;
+    CHECK(is_storable_text(""));
+    CHECK(is_storable_text("Crème brûlée 🍎"));
+    CHECK_FALSE(is_storable_text(std::string("a\0b", 3)));
+    CHECK(is_valid_utf8(std::string("a\0b", 3)));
+    for (const std::string bad : {"\xFF", "\xC0\xAF", "\xE0\x80\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80",
+                                  "\xE2\x82", "\x80", "\xF8\x88\x80\x80\x80"}) {
+        INFO(bad.size());
+        CHECK_FALSE(is_valid_utf8(bad));
+        CHECK(is_valid_utf8(to_valid_utf8(bad)));
+    }
+    CHECK(to_valid_utf8("a\xFF" "b") == "a\xEF\xBF\xBD" "b");
+    CHECK(to_valid_utf8(std::string("x\0", 2)) == "x\xEF\xBF\xBD");
+    CHECK(to_valid_utf8("ok é") == "ok é");
 }

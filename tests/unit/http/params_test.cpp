@@ -76,3 +76,28 @@ TEST_CASE("listen addresses parse host and port", "[unit][params]") {
     CHECK_THROWS_AS(http::parse_listen_address("localhost", s), core::usage_error);
     CHECK_THROWS_AS(http::parse_listen_address("127.0.0.1:70000", s), core::usage_error);
 }
+
+TEST_CASE("the first parameter that is not storable text is named; error bodies stay valid UTF-8", "[unit][params]") {
+    http::request req;
+    req.path = "/api/v1/insights";
+    req.params.add_urlencoded("lang=fr&barcode=1%FF");
+    CHECK(http::first_unstorable_text(req) == "barcode");
+    http::request nul;
+    nul.path = "/api/v1/insights";
+    nul.params.add_urlencoded("q=a%00b");
+    CHECK(http::first_unstorable_text(nul) == "q");
+    http::request path;
+    path.path = "/api/v1/questions/\xED\xA0\x80";
+    CHECK(http::first_unstorable_text(path) == "path");
+    http::request named;
+    named.path = "/p";
+    named.path_params["barcode"] = "\xC0\xAF";
+    CHECK(http::first_unstorable_text(named) == "barcode");
+    http::request fine;
+    fine.path = "/api/v1/insights";
+    fine.params.add_urlencoded("brands=cr%C3%A8me");
+    CHECK_FALSE(http::first_unstorable_text(fine).has_value());
+    const auto error = http::response::error(400, "Invalid parameter", "unknown type: '\xFF'");
+    CHECK(error.body.find("\xEF\xBF\xBD") != std::string::npos);
+    CHECK(error.body.find('\xFF') == std::string::npos);
+}
