@@ -2,6 +2,7 @@
 #include "insights_params.hpp"
 #include "multipart.hpp"
 #include "robotoff/api/caller.hpp"
+#include "robotoff/api/webhook_routes.hpp"
 #include "robotoff/core/errors.hpp"
 #include "robotoff/core/file_io.hpp"
 #include "robotoff/core/json.hpp"
@@ -83,13 +84,8 @@ std::string job_payload(core::server_type type, const std::string& insight_type,
 }
 
 http::response import_file(insight_services& s, const http::request& req) {
-    const std::string& token = s.cfg.get_string("import.token");
-    if (!token.empty()) {
-        std::string_view auth = req.header("authorization");
-        if (auth != "Bearer " + token) {
-            throw core::client_error(401, "401 Unauthorized", "a valid bearer token is required");
-        }
-    }
+    // A Product Opener hook: the webhook guard, with import.token accepted as well.
+    check_product_opener_access(req, webhook_settings::from_config(s.cfg), {s.cfg.get_string("import.token")});
     // Fields from the multipart body, else from the query/form parameters with the body as the file.
     std::optional<std::string> type = req.params.get("type");
     std::optional<std::string> server_type = req.params.get("server_type");

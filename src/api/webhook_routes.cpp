@@ -9,6 +9,7 @@
 
 #include <boost/asio/ip/address.hpp>
 
+#include <algorithm>
 #include <fstream>
 
 namespace robotoff::api {
@@ -43,23 +44,60 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
     return diff == 0;
 }
 
-void check_access(const http::request& req, const webhook_settings& s) {
+// "Bearer <token>" of the Authorization header, or empty.
+std::string_view bearer_token(const http::request& req) {
+    std::string_view auth = req.header("authorization");
+    if (auth.size() > 7 && (auth.substr(0, 7) == "Bearer " || auth.substr(0, 7) == "bearer ")) {
+        return auth.substr(7);
+    }
+    return {};
+}
+
+bool is_loopback_host(const std::string& host) {
+    if (host == "localhost") {
+        return true;
+    }
+    boost::system::error_code ec;
+    const auto a = boost::asio::ip::make_address(host, ec);
+    return !ec && a.is_loopback();
+}
+
+}  // namespace
+
+void check_product_opener_access(const http::request& req, const webhook_settings& s,
+                                 const std::vector<std::string>& extra_tokens) {
     if (!address_allowed(req.peer_address, s.allowed)) {
         throw core::client_error(403, "403 Forbidden", "client network not allowed");
     }
-    if (s.token.empty()) {
+    std::vector<std::string_view> tokens;
+    if (!s.token.empty()) {
+        tokens.push_back(s.token);
+    }
+    for (const auto& t : extra_tokens) {
+        if (!t.empty()) {
+            tokens.push_back(t);
+        }
+    }
+    if (tokens.empty()) {
+        if (s.allowed.empty() && !s.loopback_listener) {
+            // Nothing says who Product Opener is, and anyone on the network could call: refused.
+            throw core::client_error(403, "403 Forbidden",
+                                     "this Product Opener route is disabled: set webhooks.token or legacy.allowed_cidrs");
+        }
         return;
     }
-    std::string_view auth = req.header("authorization");
-    std::string given;
-    if (auth.size() > 7 && (auth.substr(0, 7) == "Bearer " || auth.substr(0, 7) == "bearer ")) {
-        given = std::string(auth.substr(7));
-    } else if (auto t = req.params.get("token")) {
-        given = *t;
+    const std::string_view given = bearer_token(req);
+    const bool ok = std::any_of(tokens.begin(), tokens.end(),
+                                [&](std::string_view t) { return !given.empty() && constant_time_equal(given, t); });
+    if (!ok) {
+        throw core::client_error(401, "401 Unauthorized", "a valid bearer token is required");
     }
-    if (given.empty() || !constant_time_equal(given, s.token)) {
-        throw core::client_error(401, "401 Unauthorized", "a valid webhook token is required");
-    }
+}
+
+namespace {
+
+void check_access(const http::request& req, const webhook_settings& s) {
+    check_product_opener_access(req, s, {});
 }
 
 std::string normalized_barcode(const http::parameters& params) {
@@ -176,6 +214,13 @@ bool address_allowed(const std::string& address, const std::vector<cidr>& allowe
 webhook_settings webhook_settings::from_config(const core::config& cfg) {
     webhook_settings s;
     s.token = cfg.get_string("webhooks.token");
+    const std::string listen = cfg.get_string("http.listen");
+    const auto colon = listen.rfind(':');
+    std::string host = colon == std::string::npos ? listen : listen.substr(0, colon);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+        host = host.substr(1, host.size() - 2);
+    }
+    s.loopback_listener = is_loopback_host(host);
     for (const auto& item : cfg.get_list("legacy.allowed_cidrs")) {
         s.allowed.push_back(parse_cidr(item));
     }
@@ -267,6 +312,13 @@ std::vector<jobs::new_job> plan_webhook_jobs(const webhook_event& e, const webho
 }
 
 void add_webhook_routes(http::router& router, webhook_services& services) {
+    const auto& guard = services.settings;
+    if (guard.token.empty() && guard.allowed.empty() && !guard.loopback_listener) {
+        core::log::warning("api.product_opener_routes_refused",
+                           {{"routes", "webhook/product, images/import, products/dataset POST, insights/import"},
+                            {"reason", "http.listen is not loopback and neither webhooks.token nor "
+                                       "legacy.allowed_cidrs is set"}});
+    }
     router.add({"POST", "/api/v1/webhook/product",
                 [&services](const http::request& req) {
                     const auto& s = services.settings;
@@ -374,6 +426,7 @@ void add_webhook_routes(http::router& router, webhook_services& services) {
 
     router.add({"POST", "/api/v1/products/dataset",
                 [&services](const http::request& req) {
+                    check_access(req, services.settings);
                     commit_jobs(services, {{"download_dataset", "{\"dedup_key\":\"download_dataset\"}",
                                             std::chrono::seconds(0)}},
                                 req);

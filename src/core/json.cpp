@@ -48,6 +48,18 @@ std::string parse_checked(std::string_view text, rapidjson::Document& doc) {
 
 }  // namespace
 
+bool parse_json_insitu(char* text, rapidjson::Document& doc) {
+    rapidjson::Reader reader;
+    checked_json_handler handler{doc, {}, 0};
+    auto generate = [&](rapidjson::Document&) {
+        rapidjson::InsituStringStream input(text);
+        reader.Parse<rapidjson::kParseInsituFlag | rapidjson::kParseValidateEncodingFlag>(input, handler);
+        return !reader.HasParseError();
+    };
+    doc.Populate(generate);
+    return !reader.HasParseError();
+}
+
 rapidjson::Document parse_json(std::string_view text) {
     rapidjson::Document doc;
     if (auto error = parse_checked(text, doc); !error.empty()) {

@@ -262,8 +262,7 @@ dataset_import_summary import_dataset(db::connection& conn, const std::string& p
                     doc.SetNull();
                     value_alloc.Clear();
                     // In situ: strings point into the `kept` buffer instead of being copied.
-                    doc.ParseInsitu(kept.data());
-                    parsed = !doc.HasParseError() && doc.IsObject();
+                    parsed = core::parse_json_insitu(kept.data(), doc) && doc.IsObject();
                 }
                 if (!parsed) {
                     ++summary.corrupt;

@@ -139,8 +139,17 @@ TEST_CASE("webhook events: uploads, deletions, robot edits, guards", "[integrati
     stack s(std::map<std::string, std::string>{{"webhooks.token", "s3cret"}});
     auto unauth = s.call("POST", "/api/v1/webhook/product", {{"barcode", nutrition_barcode}, {"action", "updated"}});
     CHECK(unauth.status == 401);
+    // The token travels in the Authorization header only: as a parameter it would land in proxy logs.
+    auto in_query = s.call("POST", "/api/v1/webhook/product",
+                           {{"barcode", nutrition_barcode}, {"action", "updated"}, {"token", "s3cret"}});
+    CHECK(in_query.status == 401);
+    auto wrong = s.call("POST", "/api/v1/webhook/product", {{"barcode", nutrition_barcode}, {"action", "updated"}},
+                        {{"authorization", "Bearer s3creT"}});
+    CHECK(wrong.status == 401);
+    // POST /products/dataset is a Product Opener hook too.
+    CHECK(s.call("POST", "/api/v1/products/dataset", {}).status == 401);
     auto bad_action = s.call("POST", "/api/v1/webhook/product",
-                             {{"barcode", "1"}, {"action", "moved"}, {"token", "s3cret"}});
+                             {{"barcode", "1"}, {"action", "moved"}}, {{"authorization", "Bearer s3cret"}});
     CHECK(bad_action.status == 400);
     CHECK(bad_action.body.find("invalid_action") != std::string::npos);
     auto bad_domain = s.call("POST", "/api/v1/webhook/product",
@@ -152,8 +161,9 @@ TEST_CASE("webhook events: uploads, deletions, robot edits, guards", "[integrati
 
     // robotoffd's own edit: acknowledged, nothing queued.
     auto own = s.call("POST", "/api/v1/webhook/product",
-                      {{"barcode", nutrition_barcode}, {"action", "updated"}, {"token", "s3cret"},
-                       {"comment", "[robotoff] Adding label tag 'en:organic', ID: x (automated edit)"}});
+                      {{"barcode", nutrition_barcode}, {"action", "updated"},
+                       {"comment", "[robotoff] Adding label tag 'en:organic', ID: x (automated edit)"}},
+                      {{"authorization", "Bearer s3cret"}});
     CHECK(own.status == 200);
     CHECK(s.scalar("SELECT count(*) FROM job") == 0);
 
@@ -173,15 +183,16 @@ TEST_CASE("webhook events: uploads, deletions, robot edits, guards", "[integrati
 
     // Image deletion removes its predictions and open insights.
     s.call("POST", "/api/v1/webhook/product",
-           {{"barcode", nutrition_barcode}, {"action", "updated"}, {"token", "s3cret"},
-            {"diffs", R"({"uploaded_images":{"delete":["2"]}})"}});
+           {{"barcode", nutrition_barcode}, {"action", "updated"},
+            {"diffs", R"({"uploaded_images":{"delete":["2"]}})"}},
+           {{"authorization", "Bearer s3cret"}});
     REQUIRE(testing::eventually([&] { return s.all_jobs_settled(); }, seconds(60)));
     CHECK(s.scalar("SELECT count(*) FROM prediction WHERE source_image = '/490/301/513/0266/2.jpg'") == 0);
     CHECK(s.scalar("SELECT count(*) FROM image WHERE image_id = '2' AND deleted") == 1);
 
     // Product deletion: product_deleted job.
     s.call("POST", "/api/v1/webhook/product",
-           {{"barcode", nutrition_barcode}, {"action", "deleted"}, {"token", "s3cret"}});
+           {{"barcode", nutrition_barcode}, {"action", "deleted"}}, {{"authorization", "Bearer s3cret"}});
     REQUIRE(testing::eventually([&] { return s.all_jobs_settled(); }, seconds(60)));
     CHECK(s.scalar("SELECT count(*) FROM job WHERE kind = 'product_deleted' AND state = 'done'") == 1);
 }

@@ -2,7 +2,7 @@
 // Product Opener hooks (api.md §8): POST /api/v1/webhook/product, POST /api/v1/images/import,
 // GET/POST /api/v1/products/dataset. Each turns the call into durable jobs (pipeline.md §8.3) committed in
 // ONE transaction before answering {"status": "scheduled"}; then wakes this node's workers.
-// Guards: webhooks.token (Bearer header or `token` parameter, else 401), legacy.allowed_cidrs (else 403),
+// Guards: check_product_opener_access below (webhooks.token as a Bearer header, legacy.allowed_cidrs),
 // server_domain validation; events caused by robotoffd itself (robot user or "[robotoff]" comment) are
 // acknowledged and ignored. Handlers block on the database (handler pool threads). Thread-safe.
 
@@ -37,6 +37,7 @@ bool address_allowed(const std::string& address, const std::vector<cidr>& allowe
 struct webhook_settings {
     std::string token;                       // webhooks.token (empty: no check)
     std::vector<cidr> allowed;               // legacy.allowed_cidrs
+    bool loopback_listener = true;           // http.listen is a loopback address: open without a guard
     std::string tld = "org";
     std::string robot_user;                  // off.user
     std::string images_url = "https://images.{base}.{tld}";
@@ -56,6 +57,12 @@ struct webhook_event {
     std::string user_id;
     std::string comment;
 };
+
+// The guard of every Product Opener hook: the client network must be in legacy.allowed_cidrs (when set) and
+// the Authorization header must be "Bearer <webhooks.token or one of extra_tokens>" (constant-time; when
+// one is set). With neither set, only a loopback listener serves these routes. Throws 401 / 403.
+void check_product_opener_access(const http::request& req, const webhook_settings& settings,
+                                 const std::vector<std::string>& extra_tokens);
 
 // The jobs of pipeline.md §8.3 for one event (pure). Empty for ignored events (robotoffd's own edits).
 std::vector<jobs::new_job> plan_webhook_jobs(const webhook_event& event, const webhook_settings& settings);

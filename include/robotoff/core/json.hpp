@@ -64,6 +64,9 @@ private:
 rapidjson::Document parse_json(std::string_view text);
 // Same, but nullopt instead of an exception.
 std::optional<rapidjson::Document> try_parse_json(std::string_view text);
+// The same checks, parsing NUL-terminated `text` in place into `doc` (its strings point into `text`, which
+// is modified; `doc` keeps its allocator). False on any error.
+bool parse_json_insitu(char* text, rapidjson::Document& doc);
 
 // Compact serialization.
 std::string to_json(const rapidjson::Value& value);

@@ -116,3 +116,37 @@ TEST_CASE("legacy.allowed_cidrs", "[unit]") {
     CHECK_THROWS_AS(api::parse_cidr("10.0.0.0/33"), core::usage_error);
     CHECK_THROWS_AS(api::parse_cidr("not-an-ip"), core::usage_error);
 }
+
+TEST_CASE("the Product Opener guard: header token, networks, refused when nothing is configured", "[unit]") {
+    auto status_of = [](const http::request& req, const api::webhook_settings& s,
+                        const std::vector<std::string>& extra = {}) {
+        try {
+            api::check_product_opener_access(req, s, extra);
+            return 200U;
+        } catch (const core::client_error& e) {
+            return e.status();
+        }
+    };
+    http::request req;
+    req.peer_address = "203.0.113.9";
+    api::webhook_settings open_loopback;
+    CHECK(status_of(req, open_loopback) == 200);  // a loopback listener (run.sh, tests)
+    api::webhook_settings exposed;
+    exposed.loopback_listener = false;
+    CHECK(status_of(req, exposed) == 403);  // reachable from the network and nothing configured
+    exposed.allowed = {api::parse_cidr("203.0.113.0/24")};
+    CHECK(status_of(req, exposed) == 200);
+    exposed.allowed.clear();
+    exposed.token = "s3cret";
+    CHECK(status_of(req, exposed) == 401);
+    req.params.add("token", "s3cret");  // never read from parameters
+    CHECK(status_of(req, exposed) == 401);
+    req.headers.emplace_back("authorization", "Bearer s3creT");
+    CHECK(status_of(req, exposed) == 401);
+    req.headers.back().second = "Bearer s3cret";
+    CHECK(status_of(req, exposed) == 200);
+    req.headers.back().second = "Bearer other";
+    CHECK(status_of(req, exposed, {"other"}) == 200);  // import.token on insights/import
+    exposed.allowed = {api::parse_cidr("10.0.0.0/8")};
+    CHECK(status_of(req, exposed, {"other"}) == 403);  // right token, wrong network
+}
