@@ -157,23 +157,9 @@ std::string caller_device_id(const http::request& req) {
     if (given) {
         return *given;
     }
-    std::string chain;
-    std::string_view xff = req.header("x-forwarded-for");
-    std::size_t pos = 0;
-    while (pos < xff.size()) {
-        std::size_t end = xff.find(',', pos);
-        if (end == std::string_view::npos) {
-            end = xff.size();
-        }
-        std::string item = trim(xff.substr(pos, end - pos));
-        if (!item.empty()) {
-            chain += item;
-            chain += ',';
-        }
-        pos = end + 1;
-    }
-    chain += req.peer_address;
-    return sha1_hex(chain);
+    // The client address, X-Forwarded-For believed only from http.trusted_proxies: a header anyone can
+    // write must not turn one client into many voters.
+    return sha1_hex(req.client_address.empty() ? req.peer_address : req.client_address);
 }
 
 }  // namespace robotoff::api

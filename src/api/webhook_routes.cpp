@@ -16,23 +16,6 @@ namespace robotoff::api {
 
 namespace {
 
-std::vector<std::uint8_t> address_bytes(const std::string& text) {
-    boost::system::error_code ec;
-    auto a = boost::asio::ip::make_address(text, ec);
-    if (ec) {
-        return {};
-    }
-    if (a.is_v6() && a.to_v6().is_v4_mapped()) {
-        a = boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, a.to_v6());
-    }
-    if (a.is_v4()) {
-        auto b = a.to_v4().to_bytes();
-        return {b.begin(), b.end()};
-    }
-    auto b = a.to_v6().to_bytes();
-    return {b.begin(), b.end()};
-}
-
 bool constant_time_equal(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) {
         return false;
@@ -170,45 +153,11 @@ std::vector<std::string> string_list(const rapidjson::Value* v) {
 }  // namespace
 
 cidr parse_cidr(const std::string& text) {
-    cidr out;
-    auto slash = text.find('/');
-    std::string addr = text.substr(0, slash);
-    out.prefix = address_bytes(addr);
-    if (out.prefix.empty()) {
-        throw core::usage_error("legacy.allowed_cidrs: invalid network '" + text + "'");
-    }
-    int max_bits = static_cast<int>(out.prefix.size() * 8);
-    out.bits = max_bits;
-    if (slash != std::string::npos) {
-        auto n = core::parse_int(text.substr(slash + 1));
-        if (!n || *n < 0 || *n > max_bits) {
-            throw core::usage_error("legacy.allowed_cidrs: invalid prefix length in '" + text + "'");
-        }
-        out.bits = static_cast<int>(*n);
-    }
-    return out;
+    return core::parse_cidr(text, "legacy.allowed_cidrs");
 }
 
 bool address_allowed(const std::string& address, const std::vector<cidr>& allowed) {
-    if (allowed.empty()) {
-        return true;
-    }
-    auto bytes = address_bytes(address);
-    for (const auto& net : allowed) {
-        if (bytes.size() != net.prefix.size()) {
-            continue;
-        }
-        bool match = true;
-        for (int bit = 0; bit < net.bits && match; ++bit) {
-            int byte = bit / 8;
-            int mask = 0x80 >> (bit % 8);
-            match = (bytes[byte] & mask) == (net.prefix[byte] & mask);
-        }
-        if (match) {
-            return true;
-        }
-    }
-    return false;
+    return allowed.empty() || core::in_networks(address, allowed);
 }
 
 webhook_settings webhook_settings::from_config(const core::config& cfg) {

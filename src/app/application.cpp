@@ -307,6 +307,7 @@ int application::run() {
     http_settings.io_threads = static_cast<std::size_t>(cfg_.get_int("http.threads"));
     http_settings.max_body_bytes = static_cast<std::uint64_t>(cfg_.get_int("http.max_body_bytes"));
     http_settings.request_timeout = std::chrono::milliseconds(cfg_.get_int("http.request_timeout_ms"));
+    http_settings.trusted_proxies = core::parse_cidr_list(cfg_.get_list("http.trusted_proxies"), "http.trusted_proxies");
 
     core::log::info("startup", {{"version", core::version()},
                                 {"config", cfg_.source_path()},

@@ -20,6 +20,7 @@ const std::vector<setting_spec> table = {
     {"http.handler_threads", t::integer, "8", 1, 256, "threads running request handlers (blocking work)"},
     {"http.lookup_threads", t::integer, "2", 1, 64, "threads answering /insights/{barcode} in batched queries (one database connection each)"},
     {"http.max_queued_requests", t::integer, "512", 1, 100000, "requests waiting for a handler thread before 503"},
+    {"http.trusted_proxies", t::string, "", 0, 0, "peers (CIDR list) whose X-Forwarded-For names the client; any other peer's header is ignored"},
     {"http.max_body_bytes", t::integer, "33554432", 1024, 4294967296.0, "request body limit in bytes (413 above)"},
     {"http.request_timeout_ms", t::integer, "30000", 100, 3600000, "time allowed to read a request and to answer it"},
     {"http.shutdown_grace_ms", t::integer, "10000", 0, 600000, "time in-flight requests get to finish on SIGTERM"},

@@ -49,6 +49,31 @@ void parse_listen_address(const std::string& text, server_settings& out) {
     out.port = static_cast<std::uint16_t>(*n);
 }
 
+std::string client_address(std::string_view peer, std::string_view forwarded_for,
+                           const std::vector<core::cidr>& trusted_proxies) {
+    std::string client(peer);
+    std::size_t end = forwarded_for.size();
+    while (core::in_networks(client, trusted_proxies) && end > 0) {
+        const std::size_t comma = forwarded_for.rfind(',', end - 1);
+        const std::size_t begin = comma == std::string_view::npos ? 0 : comma + 1;
+        std::string_view item = forwarded_for.substr(begin, end - begin);
+        while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) {
+            item.remove_prefix(1);
+        }
+        while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) {
+            item.remove_suffix(1);
+        }
+        if (!item.empty()) {
+            client = std::string(item);
+        }
+        if (comma == std::string_view::npos) {
+            break;
+        }
+        end = comma;
+    }
+    return client;
+}
+
 response map_common_errors(std::exception_ptr error, const request& req) {
     try {
         std::rethrow_exception(error);
@@ -200,6 +225,7 @@ private:
         }
         req->body = std::move(msg.body());
         origin_ = std::string(req->header("origin"));
+        req->client_address = client_address(peer_, req->header("x-forwarded-for"), owner_.settings.trusted_proxies);
 
         if (req->method == "OPTIONS") {
             write(preflight(*req), *req);

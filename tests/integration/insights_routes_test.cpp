@@ -201,12 +201,14 @@ TEST_CASE("GET /api/v1/insights: filters, pagination, ordering, capped count, er
         conn->exec("INSERT INTO annotation_vote (insight_id, value, device_id) VALUES ($1::uuid, 1, 'dev1')", {id(1)});
         CHECK(list("?device_id=dev1")["count"].GetInt() == 4);
         CHECK(list("?device_id=dev2")["count"].GetInt() == 5);
-        // Without device_id: SHA-1 of the address chain.
-        std::string chain_id = api::sha1_hex("10.1.1.1,127.0.0.1");
+        // Without device_id: SHA-1 of the client address. The peer is no trusted proxy, so X-Forwarded-For
+        // is ignored: another value does not make another voter.
+        std::string peer_id = api::sha1_hex("127.0.0.1");
         conn->exec("INSERT INTO annotation_vote (insight_id, value, device_id) VALUES ($1::uuid, 1, $2)",
-                   {id(2), chain_id});
+                   {id(2), peer_id});
         auto r = http_get(s.port(), "/api/v1/insights", {{"X-Forwarded-For", "10.1.1.1"}});
         CHECK(json(r)["count"].GetInt() == 4);
+        CHECK(json(http_get(s.port(), "/api/v1/insights", {{"X-Forwarded-For", "10.9.9.9"}}))["count"].GetInt() == 4);
         conn->exec("INSERT INTO annotation_vote (insight_id, value, device_id, username) "
                    "VALUES ($1::uuid, 1, 'x', 'bob')", {id(3)});
         auto basic = http_get(s.port(), "/api/v1/insights", {{"Authorization", "Basic Ym9iOnNlY3JldA=="}});

@@ -6,6 +6,7 @@
 // server_domain validation; events caused by robotoffd itself (robot user or "[robotoff]" comment) are
 // acknowledged and ignored. Handlers block on the database (handler pool threads). Thread-safe.
 
+#include "robotoff/core/network.hpp"
 #include "robotoff/core/product_ref.hpp"
 #include "robotoff/db/pool.hpp"
 #include "robotoff/http/router.hpp"
@@ -25,10 +26,7 @@ class config;
 namespace robotoff::api {
 
 // An allowed client network ("10.0.0.0/8", "::1/128", or a bare address).
-struct cidr {
-    std::vector<std::uint8_t> prefix;   // 4 or 16 bytes
-    int bits = 0;
-};
+using cidr = core::cidr;
 // Throws core::usage_error for a malformed entry.
 cidr parse_cidr(const std::string& text);
 // True when `address` (IPv4, IPv6 or IPv4-mapped IPv6) is inside one of `allowed` (empty list: everything).

@@ -53,6 +53,7 @@ struct request {
     std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
     std::string body;
     std::string peer_address;                             // client IP (no port)
+    std::string client_address;                           // peer, or what trusted proxies say (server.cpp)
     std::string request_id;
     parameters params;                                    // query + urlencoded body
     std::map<std::string, std::string> path_params;       // from "{name}" route segments

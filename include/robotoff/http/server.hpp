@@ -10,6 +10,7 @@
 // then closes every connection and joins the I/O threads.
 
 #include "robotoff/core/metrics.hpp"
+#include "robotoff/core/network.hpp"
 #include "robotoff/core/thread_pool.hpp"
 #include "robotoff/http/router.hpp"
 
@@ -20,6 +21,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace robotoff::http {
 
@@ -29,7 +32,14 @@ struct server_settings {
     std::size_t io_threads = 2;
     std::uint64_t max_body_bytes = 32ULL << 20;
     std::chrono::milliseconds request_timeout{30000};
+    // Peers whose X-Forwarded-For is believed (http.trusted_proxies); anyone else's is ignored.
+    std::vector<core::cidr> trusted_proxies;
 };
+
+// The client behind `peer`: the right-most X-Forwarded-For entry that is not a trusted proxy, walking left
+// only through trusted ones. The peer itself when it is not trusted (its header could say anything).
+std::string client_address(std::string_view peer, std::string_view forwarded_for,
+                           const std::vector<core::cidr>& trusted_proxies);
 
 // Parses "host:port" (IPv6 as "[::1]:5500"); throws core::usage_error.
 void parse_listen_address(const std::string& text, server_settings& out);

@@ -101,3 +101,21 @@ TEST_CASE("the first parameter that is not storable text is named; error bodies 
     CHECK(error.body.find("\xEF\xBF\xBD") != std::string::npos);
     CHECK(error.body.find('\xFF') == std::string::npos);
 }
+
+TEST_CASE("X-Forwarded-For is believed only from trusted proxies", "[unit][params]") {
+    const std::vector<core::cidr> none;
+    const std::vector<core::cidr> proxies = {core::parse_cidr("10.0.0.0/8", "http.trusted_proxies"),
+                                             core::parse_cidr("::1", "http.trusted_proxies")};
+    // An untrusted peer: its header could say anything.
+    CHECK(http::client_address("203.0.113.5", "1.2.3.4", none) == "203.0.113.5");
+    CHECK(http::client_address("203.0.113.5", "1.2.3.4", proxies) == "203.0.113.5");
+    // Through one trusted proxy; through two (the right-most untrusted entry is the client, whatever the
+    // client itself wrote further left).
+    CHECK(http::client_address("10.0.0.2", "198.51.100.7", proxies) == "198.51.100.7");
+    CHECK(http::client_address("10.0.0.2", "6.6.6.6, 198.51.100.7, 10.0.0.9", proxies) == "198.51.100.7");
+    CHECK(http::client_address("::1", " 198.51.100.7 ", proxies) == "198.51.100.7");
+    // A trusted peer without the header, or with only trusted entries.
+    CHECK(http::client_address("10.0.0.2", "", proxies) == "10.0.0.2");
+    CHECK(http::client_address("10.0.0.2", "10.0.0.3", proxies) == "10.0.0.3");
+    CHECK_THROWS_AS(core::parse_cidr("10.0.0.0/40", "http.trusted_proxies"), core::usage_error);
+}
