@@ -31,6 +31,7 @@ std::pair<bool, std::string> run_health_checks(const std::vector<health_check>& 
         item.AddMember("checker", Value(check.name.c_str(), a), a);
         item.AddMember("output", Value(r.output.c_str(), a), a);
         item.AddMember("passed", r.passed, a);
+        item.AddMember("critical", check.critical, a);  // failing: "failure" (503) if true, else "degraded"
         item.AddMember("timestamp", now, a);
         item.AddMember("expires", now + 27, a);
         results.PushBack(item, a);

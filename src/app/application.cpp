@@ -140,6 +140,15 @@ application::application(const core::config& cfg)
                                   conn->exec("SELECT 1");
                                   return api::check_result{true, "connection ok"};
                               }});
+    // Only PostgreSQL and the schema make the node fail (503); every other check makes it "degraded".
+    health_checks_.push_back({"schema", [this] {
+                                  auto conn = pool_.acquire(std::chrono::steady_clock::now() + std::chrono::seconds(5));
+                                  const int applied = db::applied_version(*conn);
+                                  const int latest = db::latest_version();
+                                  return api::check_result{applied >= latest, "version " + std::to_string(applied) +
+                                                                                  " (this build needs " +
+                                                                                  std::to_string(latest) + ")"};
+                              }});
     health_checks_.push_back({"taxonomies", [this] {
                                   std::string missing;
                                   for (const char* name : {"categories", "labels", "countries", "packaging_shapes",
@@ -150,7 +159,8 @@ application::application(const core::config& cfg)
                                   }
                                   return api::check_result{missing.empty(),
                                                            missing.empty() ? "all loaded" : "missing: " + missing};
-                              }});
+                              },
+                              false});
     health_checks_.push_back({"data_files", [this] {
                                   const auto* rules = jobs_->rules();
                                   if (!rules) {
@@ -163,7 +173,8 @@ application::application(const core::config& cfg)
                                   return api::check_result{disabled.empty(), disabled.empty()
                                                                                  ? "all loaded"
                                                                                  : "extractors disabled: " + disabled};
-                              }});
+                              },
+                              false});
     health_checks_.push_back({"jobs", [this] {
                                   auto conn = pool_.acquire(std::chrono::steady_clock::now() + std::chrono::seconds(5));
                                   auto r = conn->exec("SELECT count(*) FILTER (WHERE run_after < now() - interval "
@@ -173,7 +184,8 @@ application::application(const core::config& cfg)
                                   const bool ok = overdue == 0 && pending < 10000;
                                   return api::check_result{ok, std::to_string(pending) + " pending, " +
                                                                    std::to_string(overdue) + " overdue"};
-                              }});
+                              },
+                              false});
     configure_intake();
     build_routes();
 }

@@ -85,7 +85,8 @@ TEST_CASE("operations routes, errors and CORS over HTTP", "[integration][foundat
             passed[result["checker"].GetString()] = result["passed"].GetBool();
         }
         CHECK(passed == std::map<std::string, bool>{
-                            {"postgres", true}, {"taxonomies", true}, {"data_files", true}, {"jobs", true}});
+                            {"postgres", true}, {"schema", true}, {"taxonomies", true}, {"data_files", true},
+                            {"jobs", true}});
         CHECK(doc["status"].GetInt() == 200);
     }
 
@@ -289,4 +290,25 @@ TEST_CASE("command line: help, version, usage errors", "[integration][foundation
     CHECK(r.out.find("http.threads = 3  (env)") != std::string::npos);
     r = run_robotoffd({"--config=/nonexistent.conf", "check-config"});
     CHECK(r.exit_code == 2);
+}
+
+TEST_CASE("missing taxonomies and keyword lists make the node degraded (200), not failed", "[integration][foundation]") {
+    temp_database tdb;
+    const std::string empty_data = make_temp_dir();
+    auto daemon = start_daemon(tdb.url(), {"--data.dir=" + empty_data});
+    const auto port = daemon->port();
+    const auto r = http_get(port, "/api/v1/health");
+    CHECK(r.status == 200);  // a load balancer keeps a node that answers
+    const auto doc = robotoff::core::parse_json(r.body);
+    CHECK(doc["message"]["status"].GetString() == std::string("degraded"));
+    std::map<std::string, std::pair<bool, bool>> checks;  // name -> (passed, critical)
+    for (const auto& result : doc["message"]["results"].GetArray()) {
+        checks[result["checker"].GetString()] = {result["passed"].GetBool(), result["critical"].GetBool()};
+    }
+    CHECK(checks["postgres"] == std::make_pair(true, true));
+    CHECK(checks["schema"] == std::make_pair(true, true));
+    CHECK(checks["taxonomies"] == std::make_pair(false, false));
+    daemon->signal(SIGTERM);
+    CHECK(daemon->wait_exit() == 0);
+    std::filesystem::remove_all(empty_data);
 }
