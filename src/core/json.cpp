@@ -34,7 +34,7 @@ std::string parse_checked(std::string_view text, rapidjson::Document& doc) {
         (void)target;  // the handler writes into `doc`, which is `target`
         rapidjson::MemoryStream memory(text.data(), text.size());
         rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> input(memory);
-        reader.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag>(input, handler);
+        reader.Parse<rapidjson::kParseValidateEncodingFlag>(input, handler);
         return !reader.HasParseError();
     };
     doc.Populate(generate);
@@ -53,8 +53,7 @@ bool parse_json_insitu(char* text, rapidjson::Document& doc) {
     checked_json_handler handler{doc, {}, 0};
     auto generate = [&](rapidjson::Document&) {
         rapidjson::InsituStringStream input(text);
-        reader.Parse<rapidjson::kParseInsituFlag | rapidjson::kParseValidateEncodingFlag |
-                     rapidjson::kParseFullPrecisionFlag>(input, handler);
+        reader.Parse<rapidjson::kParseInsituFlag | rapidjson::kParseValidateEncodingFlag>(input, handler);
         return !reader.HasParseError();
     };
     doc.Populate(generate);
