@@ -4,6 +4,7 @@
 #include <rapidjson/error/en.h>
 #include <rapidjson/memorystream.h>
 
+#include <cmath>
 #include <cstring>
 
 namespace robotoff::core {
@@ -11,6 +12,14 @@ namespace robotoff::core {
 bool checked_json_handler::enter() {
     if (++depth > json_max_depth) {
         refusal = "nesting deeper than " + std::to_string(json_max_depth) + " levels";
+        return false;
+    }
+    return true;
+}
+
+bool checked_json_handler::finite(double d) {
+    if (!std::isfinite(d)) {
+        refusal = "a number too big for a double";
         return false;
     }
     return true;
@@ -28,6 +37,11 @@ namespace {
 
 // The parse behind both entry points: an error message, or empty when `doc` holds the document.
 std::string parse_checked(std::string_view text, rapidjson::Document& doc) {
+    // rapidjson reads a NUL byte as the end of its input: "1\0garbage" would pass as "1".
+    if (const void* nul = std::memchr(text.data(), 0, text.size())) {
+        return "invalid JSON at offset " + std::to_string(static_cast<const char*>(nul) - text.data()) +
+               ": a NUL byte";
+    }
     rapidjson::Reader reader;
     checked_json_handler handler{doc, {}, 0};
     auto generate = [&](rapidjson::Document& target) {

@@ -28,7 +28,8 @@ public:
 inline constexpr int json_max_depth = 128;
 
 // Forwards SAX events to a document and refuses, as a parse error, nesting deeper than json_max_depth and
-// strings or keys holding a NUL character (PostgreSQL text and jsonb cannot store one). The one mechanism
+// strings or keys holding a NUL character (PostgreSQL text and jsonb cannot store one), and numbers too big
+// for a double. The one mechanism
 // behind parse_json, try_parse_json and the Vision OCR parser.
 struct checked_json_handler {
     rapidjson::Document& doc;
@@ -41,7 +42,7 @@ struct checked_json_handler {
     bool Uint(unsigned u) { return doc.Uint(u); }
     bool Int64(int64_t i) { return doc.Int64(i); }
     bool Uint64(uint64_t u) { return doc.Uint64(u); }
-    bool Double(double d) { return doc.Double(d); }
+    bool Double(double d) { return finite(d) && doc.Double(d); }
     bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) { return doc.RawNumber(s, n, copy); }
     bool String(const char* s, rapidjson::SizeType n, bool copy) { return no_nul(s, n) && doc.String(s, n, copy); }
     bool Key(const char* s, rapidjson::SizeType n, bool copy) { return no_nul(s, n) && doc.Key(s, n, copy); }
@@ -57,6 +58,8 @@ private:
         return true;
     }
     bool no_nul(const char* s, rapidjson::SizeType n);
+    // rapidjson turns some huge numbers into infinity, which no JSON writer can write back.
+    bool finite(double d);
 };
 
 // Parses a JSON document (UTF-8 validated, depth-limited, no NUL in strings); throws json_error
