@@ -1,5 +1,7 @@
 #include "robotoff/core/json.hpp"
 
+#include "robotoff/core/utf8.hpp"
+
 #include <rapidjson/encodedstream.h>
 #include <rapidjson/error/en.h>
 #include <rapidjson/memorystream.h>
@@ -28,6 +30,11 @@ bool checked_json_handler::finite(double d) {
 bool checked_json_handler::no_nul(const char* s, rapidjson::SizeType n) {
     if (std::memchr(s, 0, n) != nullptr) {
         refusal = "a string holds a NUL character";
+        return false;
+    }
+    // Escapes are decoded after the encoding check: a lone "\udc00" would store invalid UTF-8.
+    if (!is_valid_utf8(std::string_view(s, n))) {
+        refusal = "a string holds an unpaired surrogate escape";
         return false;
     }
     return true;
