@@ -179,11 +179,18 @@ void connection::exec_script(std::string_view sql) {
     if (!PQsendQuery(conn_.get(), text.c_str())) {
         throw_result_error(conn_.get(), nullptr);
     }
+    drain_results();
+}
+
+long long connection::drain_results() {
+    long long affected = 0;
     std::optional<db_error> failure;
     while (PGresult* res = PQgetResult(conn_.get())) {
         result guard(res);
         const auto status = PQresultStatus(res);
-        if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && !failure) {
+        if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+            affected += guard.affected();
+        } else if (!failure) {
             const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
             failure.emplace(PQresultErrorMessage(res), state ? state : "");
         }
@@ -194,47 +201,29 @@ void connection::exec_script(std::string_view sql) {
         }
         throw *failure;
     }
+    return affected;
 }
 
-long long connection::copy_in(std::string_view copy_sql, std::string_view data) {
+void connection::start_copy(std::string_view copy_sql, int expected_status) {
     const std::string text(copy_sql);
     PGresult* start = PQexec(conn_.get(), text.c_str());
-    if (!start || PQresultStatus(start) != PGRES_COPY_IN) {
+    if (!start || PQresultStatus(start) != expected_status) {
         result guard(start);
         throw_result_error(conn_.get(), start);
     }
     PQclear(start);
-    if (PQputCopyData(conn_.get(), data.data(), static_cast<int>(data.size())) != 1 ||
-        PQputCopyEnd(conn_.get(), nullptr) != 1) {
-        throw_result_error(conn_.get(), nullptr);
-    }
-    long long copied = 0;
-    std::optional<db_error> failure;
-    while (PGresult* res = PQgetResult(conn_.get())) {
-        result guard(res);
-        if (PQresultStatus(res) == PGRES_COMMAND_OK) {
-            copied += guard.affected();
-        } else if (!failure) {
-            const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-            failure.emplace(PQresultErrorMessage(res), state ? state : "");
-        }
-    }
-    if (failure) {
-        throw *failure;
-    }
-    return copied;
+}
+
+long long connection::copy_in(std::string_view copy_sql, std::string_view data) {
+    copy_in_begin(copy_sql);
+    copy_in_put(data);
+    return copy_in_end();
 }
 
 // Streaming COPY (import-robotoff). -----------------------------------------------------------------------
 
 long long connection::copy_out(std::string_view copy_sql, const std::function<void(std::string_view row)>& on_row) {
-    const std::string text(copy_sql);
-    PGresult* start = PQexec(conn_.get(), text.c_str());
-    if (!start || PQresultStatus(start) != PGRES_COPY_OUT) {
-        result guard(start);
-        throw_result_error(conn_.get(), start);
-    }
-    PQclear(start);
+    start_copy(copy_sql, PGRES_COPY_OUT);
     long long rows = 0;
     while (true) {
         char* buffer = nullptr;
@@ -249,31 +238,12 @@ long long connection::copy_out(std::string_view copy_sql, const std::function<vo
         ++rows;
         on_row(std::string_view(buffer, static_cast<std::size_t>(n)));
     }
-    std::optional<db_error> failure;
-    while (PGresult* res = PQgetResult(conn_.get())) {
-        result guard(res);
-        if (PQresultStatus(res) != PGRES_COMMAND_OK && !failure) {
-            const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-            failure.emplace(PQresultErrorMessage(res), state ? state : "");
-        }
-    }
-    if (failure) {
-        if (PQstatus(conn_.get()) == CONNECTION_BAD) {
-            throw unavailable(failure->what());
-        }
-        throw *failure;
-    }
+    drain_results();
     return rows;
 }
 
 void connection::copy_in_begin(std::string_view copy_sql) {
-    const std::string text(copy_sql);
-    PGresult* start = PQexec(conn_.get(), text.c_str());
-    if (!start || PQresultStatus(start) != PGRES_COPY_IN) {
-        result guard(start);
-        throw_result_error(conn_.get(), start);
-    }
-    PQclear(start);
+    start_copy(copy_sql, PGRES_COPY_IN);
 }
 
 void connection::copy_in_put(std::string_view data) {
@@ -286,24 +256,7 @@ long long connection::copy_in_end() {
     if (PQputCopyEnd(conn_.get(), nullptr) != 1) {
         throw_result_error(conn_.get(), nullptr);
     }
-    long long copied = 0;
-    std::optional<db_error> failure;
-    while (PGresult* res = PQgetResult(conn_.get())) {
-        result guard(res);
-        if (PQresultStatus(res) == PGRES_COMMAND_OK) {
-            copied += guard.affected();
-        } else if (!failure) {
-            const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-            failure.emplace(PQresultErrorMessage(res), state ? state : "");
-        }
-    }
-    if (failure) {
-        if (PQstatus(conn_.get()) == CONNECTION_BAD) {
-            throw unavailable(failure->what());
-        }
-        throw *failure;
-    }
-    return copied;
+    return drain_results();
 }
 
 bool connection::broken() const { return !conn_ || PQstatus(conn_.get()) != CONNECTION_OK; }

@@ -6,6 +6,7 @@
 
 #include "robotoff/core/file_io.hpp"
 #include "robotoff/core/json.hpp"
+#include "robotoff/http/request.hpp"
 #include "robotoff/off/fetch_policy.hpp"
 #include "support/test_support.hpp"
 
@@ -181,20 +182,7 @@ std::string redirect(const std::string& location) {
 
 const std::string product_path = "/images/products/001/111/070/2081/";
 
-std::string url_encode(const std::string& text) {
-    static const char* hex = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
+using robotoff::http::url_encode;
 
 // The image server: the real OCR JSON and photo at 2.json / 2.jpg; 5.* redirect to the canary, 6.json
 // redirects (one allowed hop) to 2.json, /loop redirects forever, /big and /bomb are over the limits.

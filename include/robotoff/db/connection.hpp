@@ -150,6 +150,12 @@ public:
     pg_conn* native() { return conn_.get(); }
 
 private:
+    // Reads every pending result; sums their affected rows; throws the first error (unavailable when the
+    // connection broke).
+    long long drain_results();
+    // Runs a COPY statement and checks it entered the expected state (PGRES_COPY_IN or PGRES_COPY_OUT).
+    void start_copy(std::string_view copy_sql, int expected_status);
+
     struct deleter {
         void operator()(pg_conn* c) const;
     };
